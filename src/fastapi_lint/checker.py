@@ -1,0 +1,173 @@
+"""The per-file pass: parse once, walk once, dispatch every enabled rule by node type, summarize.
+
+``FileChecker`` is built once per process for a set of rules and reused for every file.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+from fastapi_lint.context import FileContext
+from fastapi_lint.diagnostics import Diagnostic, Location
+from fastapi_lint.noqa import NoqaDirectives, parse_noqa
+from fastapi_lint.registry import Rule
+from fastapi_lint.rules.meta import InternalError, SyntaxErrorRule
+from fastapi_lint.settings import Settings
+from fastapi_lint.summarize import build_summary
+from fastapi_lint.summary import ModuleSummary
+from fastapi_lint.walk import walk_module
+
+
+@dataclass(slots=True)
+class FileResult:
+    """Everything the per-file pass learned about one file; cacheable as plain data."""
+
+    path: str
+    digest: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    summary: ModuleSummary | None = None
+    noqa: NoqaDirectives = field(default_factory=NoqaDirectives)
+    syntax_error: bool = False
+    internal_error: bool = False
+
+    def to_data(self) -> list[Any]:
+        return [
+            self.path,
+            self.digest,
+            [d.to_data() for d in self.diagnostics],
+            self.summary.to_data() if self.summary is not None else None,
+            self.noqa.to_data(),
+            self.syntax_error,
+            self.internal_error,
+        ]
+
+    @staticmethod
+    def from_data(data: list[Any]) -> FileResult:
+        path, digest, diagnostics, summary, noqa, syntax_error, internal_error = data
+        return FileResult(
+            path=path,
+            digest=digest,
+            diagnostics=[Diagnostic.from_data(d) for d in diagnostics],
+            summary=ModuleSummary.from_data(summary) if summary is not None else None,
+            noqa=NoqaDirectives.from_data(noqa),
+            syntax_error=syntax_error,
+            internal_error=internal_error,
+        )
+
+
+def syntax_error_diagnostic(message: str, row: int, column: int) -> Diagnostic:
+    location = Location(row, column)
+    return Diagnostic(
+        code=SyntaxErrorRule.code,
+        name=SyntaxErrorRule.name,
+        message=f"SyntaxError: {message}",
+        start=0,
+        end=0,
+        location=location,
+        end_location=location,
+        noqa_row=row,
+    )
+
+
+class FileChecker:
+    def __init__(self, settings: Settings, rules: list[type[Rule]]) -> None:
+        self.settings = settings
+        self.rules = [rule() for rule in rules]
+        dispatch: dict[type[cst.CSTNode], list[tuple[Rule, str]]] = defaultdict(list)
+        for rule in self.rules:
+            for node_type, method in rule.handlers.items():
+                dispatch[node_type].append((rule, method))
+        self.dispatch = dict(dispatch)
+        self.wanted = frozenset(self.dispatch)
+
+    def check(
+        self, text: str, path: str, module_name: str, is_package: bool, digest: str = ""
+    ) -> tuple[FileResult, FileContext | None]:
+        result = FileResult(path=path, digest=digest)
+        result.noqa = parse_noqa(text)
+        try:
+            module = cst.parse_module(text)
+        except cst.ParserSyntaxError as exc:
+            result.syntax_error = True
+            result.diagnostics.append(
+                syntax_error_diagnostic(exc.message, exc.raw_line, exc.raw_column + 1)
+            )
+            return result, None
+        except RecursionError:
+            result.syntax_error = True
+            result.diagnostics.append(
+                syntax_error_diagnostic("too deeply nested for the parser", 1, 1)
+            )
+            return result, None
+        walk = walk_module(module, module_name, is_package, self.wanted)
+        ctx = FileContext(
+            path=path,
+            module_name=module_name,
+            is_package=is_package,
+            text=text,
+            module=module,
+            settings=self.settings,
+            walk=walk,
+        )
+        failed: set[str] = set()
+        for rule in self.rules:
+            self._call(ctx, rule, "begin_file", None, None, None, failed, ())
+        dispatch = self.dispatch
+        for node, parent, frame in walk.events:
+            for rule, method in dispatch.get(type(node), ()):
+                if rule.code in failed:
+                    continue
+                self._call(ctx, rule, method, node, parent, frame, failed, (node, ctx))
+        for rule in self.rules:
+            if rule.code not in failed:
+                self._call(ctx, rule, "end_file", None, None, None, failed, ())
+        build_summary(ctx)
+        diagnostics = ctx.resolve()
+        result.summary = ctx.summary
+        result.diagnostics = [
+            d for d in diagnostics if not result.noqa.suppresses(d.code, d.noqa_row)
+        ]
+        for code, error in ctx.state.get("__internal_errors__", []):
+            result.internal_error = True
+            result.diagnostics.append(_internal_error(code, error))
+        return result, ctx
+
+    def _call(self, ctx, rule, method, node, parent, frame, failed, args) -> None:
+        ctx.rule = type(rule)
+        ctx.frame = frame
+        ctx.parent = parent
+        try:
+            if args:
+                getattr(rule, method)(*args)
+            else:
+                getattr(rule, method)(ctx)
+        except Exception as exc:  # a broken rule must not take the file down
+            failed.add(rule.code)
+            # Drop what the failed rule reported on this file: it may be half-done.
+            ctx._pending[:] = [p for p in ctx._pending if p.rule.code != rule.code]
+            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            tb = traceback.extract_tb(exc.__traceback__)
+            where = f" at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else ""
+            ctx.state.setdefault("__internal_errors__", []).append((rule.code, f"{detail}{where}"))
+        finally:
+            ctx.rule = None
+
+
+def _internal_error(code: str, error: str) -> Diagnostic:
+    location = Location(1, 1)
+    return Diagnostic(
+        code=InternalError.code,
+        name=InternalError.name,
+        message=f"Rule {code} failed on this file ({error}); other rules still ran. "
+        "Please report this with the file.",
+        start=0,
+        end=0,
+        location=location,
+        end_location=location,
+        noqa_row=1,
+    )

@@ -1,0 +1,475 @@
+"""The command line: ``fastapi-lint check`` and ``fastapi-lint rule``, with ruff's conventions.
+
+Exit codes: 0 no findings left, 1 findings left (or a diff / a fix with
+``--exit-non-zero-on-fix``), 2 bad usage, bad configuration, unreadable files or an internal
+error. Heavy modules (libcst, pydantic) are imported inside the commands so that
+``fastapi-lint --version`` starts instantly.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from fastapi_lint import __version__
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "github", "sarif", "gitlab")
+
+
+def _use_color(stream) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__, "-V", "--version", prog_name="fastapi-lint", message="%(prog)s %(version)s"
+)
+def main() -> None:
+    """A linter for FastAPI codebases: blocking calls, Pydantic v1 idioms, security and
+    correctness pitfalls, with safe autofixes."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--fix/--no-fix", default=False, help="Apply safe fixes.")
+@click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Also consider unsafe fixes.")
+@click.option(
+    "--diff", is_flag=True, help="Print the diff --fix would make; write nothing (exit 1 if any)."
+)
+@click.option(
+    "--select", multiple=True, help="Rule codes or prefixes to enable (replaces the config)."
+)
+@click.option("--ignore", multiple=True, help="Rule codes or prefixes to disable.")
+@click.option(
+    "--extend-select", multiple=True, help="Rule codes or prefixes to enable in addition."
+)
+@click.option(
+    "--output-format",
+    type=click.Choice(OUTPUT_FORMATS),
+    default=None,
+    help="Output format (default: full).",
+)
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the report to this file.",
+)
+@click.option("--statistics", is_flag=True, help="Show counts per rule instead of each finding.")
+@click.option("--show-fixes", is_flag=True, help="List the fixes that were applied.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
+@click.option(
+    "--exit-non-zero-on-fix",
+    is_flag=True,
+    help="Exit 1 when fixes were applied, even if nothing remains.",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Configuration file (pyproject.toml or a TOML file of settings).",
+)
+@click.option(
+    "--stdin-filename",
+    default=None,
+    help="The name of the file read from stdin (with `-` as the path).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: one per core).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Explain what is being done (configuration, files, timings).",
+)
+def check(
+    paths,
+    fix,
+    unsafe_fixes,
+    diff,
+    select,
+    ignore,
+    extend_select,
+    output_format,
+    output_file,
+    statistics,
+    show_fixes,
+    exit_zero,
+    exit_non_zero_on_fix,
+    no_cache,
+    config_path,
+    stdin_filename,
+    jobs,
+    quiet,
+    verbose,
+):
+    """Check PATHS (files or directories; default: the current directory)."""
+    try:
+        code = _check(
+            paths=list(paths),
+            fix=fix,
+            unsafe_fixes=unsafe_fixes,
+            diff=diff,
+            select=list(select),
+            ignore=list(ignore),
+            extend_select=list(extend_select),
+            output_format=output_format,
+            output_file=output_file,
+            statistics=statistics,
+            show_fixes=show_fixes,
+            exit_zero=exit_zero,
+            exit_non_zero_on_fix=exit_non_zero_on_fix,
+            no_cache=no_cache,
+            config_path=config_path,
+            stdin_filename=stdin_filename,
+            jobs=jobs,
+            quiet=quiet,
+            verbose=verbose,
+        )
+    except click.exceptions.Exit:
+        raise
+    except click.ClickException:
+        raise
+    except Exception as exc:  # an internal error: say so plainly, exit 2
+        import traceback
+
+        click.echo(f"fastapi-lint: internal error: {type(exc).__name__}: {exc}", err=True)
+        if verbose:
+            traceback.print_exc()
+        else:
+            click.echo("Run with --verbose for the traceback, and please report it.", err=True)
+        sys.exit(EXIT_ERROR)
+    sys.exit(code)
+
+
+def _check(
+    *,
+    paths,
+    fix,
+    unsafe_fixes,
+    diff,
+    select,
+    ignore,
+    extend_select,
+    output_format,
+    output_file,
+    statistics,
+    show_fixes,
+    exit_zero,
+    exit_non_zero_on_fix,
+    no_cache,
+    config_path,
+    stdin_filename,
+    jobs,
+    quiet,
+    verbose,
+) -> int:
+    from fastapi_lint.report import Entry, ReportContext, render
+    from fastapi_lint.runner import Runner, RunOptions
+    from fastapi_lint.settings import ConfigError, load_settings, validate_cli_selectors
+
+    use_stdin = paths == [Path("-")] or (stdin_filename is not None and not paths)
+    if not use_stdin and Path("-") in paths:
+        click.echo("fastapi-lint: `-` (stdin) cannot be mixed with other paths", err=True)
+        return EXIT_ERROR
+    start = (
+        Path(stdin_filename).parent
+        if (use_stdin and stdin_filename)
+        else (paths[0] if paths else Path.cwd())
+    )
+    try:
+        settings = load_settings(Path(os.path.abspath(start)), config_path)
+        if select:
+            settings.select = validate_cli_selectors("--select", select)
+        if extend_select:
+            settings.extend_select = [
+                *settings.extend_select,
+                *validate_cli_selectors("--extend-select", extend_select),
+            ]
+        if ignore:
+            settings.ignore = [*settings.ignore, *validate_cli_selectors("--ignore", ignore)]
+    except ConfigError as exc:
+        click.echo(f"fastapi-lint: error: {exc}", err=True)
+        return EXIT_ERROR
+    if unsafe_fixes is None:
+        unsafe_fixes = bool(settings.unsafe_fixes)
+    output_format = output_format or settings.output_format or "full"
+    rules = settings.enabled_rules()
+    if verbose:
+        _verbose(
+            f"configuration: {settings.config_file or 'defaults (no [tool.fastapi-lint] found)'}"
+        )
+        _verbose(f"project root: {settings.root}")
+        _verbose(f"import roots: {', '.join(str(p) for p in settings.src)}")
+        _verbose(f"rules enabled: {', '.join(r.code for r in rules)}")
+
+    progress = None
+    if not use_stdin and not quiet and sys.stderr.isatty() and output_file is None:
+        progress = _progress_bar
+
+    options = RunOptions(
+        paths=paths or [Path(".")],
+        fix=fix,
+        unsafe_fixes=unsafe_fixes,
+        diff=diff,
+        use_cache=not no_cache,
+        jobs=jobs,
+        progress=progress,
+    )
+    if use_stdin:
+        options.stdin_data = sys.stdin.buffer.read()
+        options.stdin_filename = stdin_filename
+        options.use_cache = not no_cache
+    runner = Runner(settings, rules)
+    result = runner.run(options)
+    if progress is not None:
+        click.echo("\r\033[K", nl=False, err=True)
+
+    if verbose:
+        for path, reason in result.skipped:
+            _verbose(f"skipped {path}: {reason}")
+        _verbose(
+            f"{len(result.outcomes)} files: {result.files_checked} checked, {result.files_cached} from cache"
+        )
+        for stage, seconds in result.timings.items():
+            _verbose(f"time {stage}: {seconds:.3f}s")
+
+    exit_code = EXIT_OK
+    for missing in result.missing:
+        click.echo(f"fastapi-lint: error: {missing}: no such file or directory", err=True)
+        exit_code = EXIT_ERROR
+
+    # The text printed to stdout in stdin mode with --fix is the fixed source itself.
+    report_stream_is_stderr = use_stdin and (fix or diff)
+    entries = []
+    for outcome, diagnostic in result.diagnostics:
+        source = outcome.fixed_text or outcome.original_text
+        entries.append(Entry(outcome.source.display, outcome.source.path, diagnostic, source))
+    if output_format == "full":
+        _attach_sources(entries)
+    fixes_by_file = {o.source.display: o.fixes_applied for o in result.outcomes if o.fixes_applied}
+    context = ReportContext(
+        rules=rules,
+        root=settings.root,
+        unsafe_fixes=unsafe_fixes,
+        fix_mode=fix,
+        color=_use_color(sys.stderr if report_stream_is_stderr else sys.stdout)
+        and output_file is None,
+        fixed=0 if diff else result.fixed_count,
+        fixes_by_file={} if diff else fixes_by_file,
+        show_fixes=show_fixes,
+        quiet=quiet,
+    )
+
+    for outcome in result.outcomes:
+        if outcome.fix_error:
+            click.echo(
+                f"fastapi-lint: warning: {outcome.source.display}: {outcome.fix_error}", err=True
+            )
+
+    if diff:
+        import difflib
+
+        chunks = []
+        for outcome in result.outcomes:
+            if outcome.fixed_text is not None and outcome.original_text is not None:
+                chunks.extend(
+                    difflib.unified_diff(
+                        outcome.original_text.splitlines(keepends=True),
+                        outcome.fixed_text.splitlines(keepends=True),
+                        fromfile=outcome.source.display,
+                        tofile=outcome.source.display,
+                    )
+                )
+        if chunks:
+            text = "".join(chunks)
+            click.echo(text if text.endswith("\n") else text + "\n", nl=False)
+        would_fix = result.fixed_count
+        if not quiet:
+            click.echo(f"Would fix {would_fix} error{'s' if would_fix != 1 else ''}.", err=True)
+        if would_fix:
+            return EXIT_FINDINGS
+        return exit_code
+
+    if use_stdin and fix:
+        outcome = result.outcomes[0]
+        text = outcome.fixed_text if outcome.fixed_text is not None else outcome.original_text
+        if text is None:
+            text = (options.stdin_data or b"").decode("utf-8", errors="surrogateescape")
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    if statistics:
+        report = _statistics(entries, unsafe_fixes, output_format)
+    else:
+        report = render(output_format, entries, context)
+    if output_file is not None:
+        try:
+            output_file.parent.mkdir(parents=True, exist_ok=True)
+            output_file.write_text(report, encoding="utf-8")
+        except OSError as exc:
+            click.echo(
+                f"fastapi-lint: error: cannot write {output_file}: {exc.strerror or exc}", err=True
+            )
+            return EXIT_ERROR
+    elif report:
+        click.echo(report, nl=False, err=report_stream_is_stderr)
+
+    codes = {d.code for _, d in result.diagnostics}
+    if {"FAPI002", "FAPI003"} & codes:
+        return EXIT_ERROR
+    if exit_code:
+        return exit_code
+    if entries and not exit_zero:
+        return EXIT_FINDINGS
+    if exit_non_zero_on_fix and result.fixed_count:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _attach_sources(entries) -> None:
+    cache: dict[Path, str | None] = {}
+    for entry in entries:
+        if entry.source is not None:
+            continue
+        if entry.absolute not in cache:
+            from fastapi_lint.source import SourceDecodeError, SourceReadError, read_source
+
+            try:
+                cache[entry.absolute] = read_source(entry.absolute).text
+            except (SourceReadError, SourceDecodeError):
+                cache[entry.absolute] = None
+        entry.source = cache[entry.absolute]
+
+
+def _statistics(entries, unsafe_fixes: bool, output_format: str) -> str:
+    import json
+
+    from fastapi_lint.diagnostics import Applicability
+
+    counts: dict[str, list] = {}
+    for entry in entries:
+        d = entry.diagnostic
+        row = counts.setdefault(d.code, [d.code, d.name, 0, 0])
+        row[2] += 1
+        if d.fix is not None and (d.fix.applicability is Applicability.SAFE or unsafe_fixes):
+            row[3] += 1
+    rows = sorted(counts.values(), key=lambda r: (-r[2], r[0]))
+    if output_format in ("json", "json-lines"):
+        return (
+            json.dumps(
+                [{"code": c, "name": n, "count": k, "fixable": f > 0} for c, n, k, f in rows],
+                indent=2,
+            )
+            + "\n"
+        )
+    if not rows:
+        return ""
+    width = max(len(str(r[2])) for r in rows)
+    lines = [
+        f"{str(count).rjust(width)}\t{code}\t{'[*]' if fixable else '[ ]'} {name}"
+        for code, name, count, fixable in rows
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _verbose(message: str) -> None:
+    click.echo(f"[fastapi-lint] {message}", err=True)
+
+
+def _progress_bar(done: int, total: int) -> None:
+    if total < 50:
+        return
+    width = 30
+    filled = int(width * done / total) if total else width
+    click.echo(
+        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files", nl=False, err=True
+    )
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--all", "show_all", is_flag=True, help="List every rule.")
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
+def rule(code, show_all, output_format):
+    """Explain a rule (by code or name), or list them all with --all."""
+    import json
+
+    from fastapi_lint.docs import rule_page
+    from fastapi_lint.registry import all_rules, rule_by_name_or_code
+
+    if show_all:
+        rules = all_rules()
+        if output_format == "json":
+            click.echo(
+                json.dumps(
+                    [
+                        {
+                            "code": r.code,
+                            "name": r.name,
+                            "family": r.family(),
+                            "fix": r.fix_availability.value,
+                            "summary": r.summary,
+                        }
+                        for r in rules
+                    ],
+                    indent=2,
+                )
+            )
+            return
+        width = max(len(r.name) for r in rules)
+        click.echo(f"{'CODE':<8} {'NAME':<{width}}  {'FAMILY':<12} {'FIX':<9} SUMMARY")
+        for r in rules:
+            click.echo(
+                f"{r.code:<8} {r.name:<{width}}  {r.family():<12} {r.fix_availability.value:<9} {r.summary}"
+            )
+        return
+    if not code:
+        raise click.UsageError("give a rule code (e.g. FAPI101) or --all")
+    found = rule_by_name_or_code(code)
+    if found is None:
+        click.echo(
+            f"fastapi-lint: error: no rule `{code}` (see `fastapi-lint rule --all`)", err=True
+        )
+        sys.exit(EXIT_ERROR)
+    page = rule_page(found.code) or f"# {found.name} ({found.code})\n\n{found.summary}\n"
+    if output_format == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "code": found.code,
+                    "name": found.name,
+                    "family": found.family(),
+                    "fix": found.fix_availability.value,
+                    "summary": found.summary,
+                    "explanation": page,
+                },
+                indent=2,
+            )
+        )
+        return
+    click.echo(page, nl=not page.endswith("\n"))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,268 @@
+"""The per-file context shared by every rule: the tree, scopes, names, FastAPI's view of the
+module, the module summary under construction, and the API rules report through.
+
+Rules never compute offsets: they point at nodes (``ctx.report(node, ...)``,
+``ctx.replace(node, text)``), and offsets for all of them are computed in one batch when the
+file is done (see ``positions.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import libcst as cst
+
+from fastapi_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
+from fastapi_lint.fastapi_model import FastAPIModel, build_fastapi_model
+from fastapi_lint.inference import Resolver
+from fastapi_lint.positions import LineIndex, NodeSpans
+from fastapi_lint.scope import ClassInfo, Frame, FunctionInfo
+from fastapi_lint.summary import ModuleSummary, Span
+from fastapi_lint.walk import WalkResult
+
+if TYPE_CHECKING:
+    from fastapi_lint.registry import Rule
+    from fastapi_lint.settings import Settings
+
+
+@dataclass(slots=True, eq=False)
+class PendingEdit:
+    """An edit anchored on a node; turned into offsets when the file is done.
+
+    ``where``: "replace" the node's syntactic span, insert "before" or "after" it, "line_before"
+    (at the start of the node's line) or "line_after" (after the newline ending the node), or
+    "offsets" with explicit ``start``/``end``.
+    """
+
+    node: cst.CSTNode | None
+    content: str
+    where: str = "replace"
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(slots=True, eq=False)
+class PendingFix:
+    message: str
+    edits: tuple[PendingEdit, ...]
+    applicability: Applicability
+
+    @staticmethod
+    def safe(message: str, *edits: PendingEdit) -> PendingFix:
+        return PendingFix(message, tuple(edits), Applicability.SAFE)
+
+    @staticmethod
+    def unsafe(message: str, *edits: PendingEdit) -> PendingFix:
+        return PendingFix(message, tuple(edits), Applicability.UNSAFE)
+
+
+@dataclass(slots=True, eq=False)
+class PendingDiagnostic:
+    rule: type[Rule]
+    node: cst.CSTNode
+    message: str
+    fix: PendingFix | None
+    data: dict[str, Any]
+    end_node: cst.CSTNode | None = None
+
+
+@dataclass(slots=True, eq=False)
+class _LazySpan:
+    node: cst.CSTNode
+    span: Span
+    full: bool = False
+
+
+@dataclass(slots=True, eq=False)
+class FileContext:
+    path: str
+    module_name: str
+    is_package: bool
+    text: str
+    module: cst.Module
+    settings: Settings
+    walk: WalkResult
+    resolver: Resolver = field(init=False)
+    fastapi: FastAPIModel = field(init=False)
+    summary: ModuleSummary = field(init=False)
+    spans: NodeSpans = field(init=False)
+    # Set by the dispatcher for each handler call.
+    rule: type[Rule] | None = None
+    frame: Frame | None = None
+    parent: cst.CSTNode | None = None
+    _pending: list[PendingDiagnostic] = field(default_factory=list)
+    _lazy_spans: list[_LazySpan] = field(default_factory=list)
+    _line_index: LineIndex | None = None
+    # Per-file scratch space for rules, keyed by rule code.
+    state: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.resolver = Resolver(self.module_name, self.walk)
+        self.fastapi = build_fastapi_model(self.resolver, self.walk)
+        self.summary = ModuleSummary(self.module_name, self.path, self.is_package)
+        self.spans = NodeSpans(self.module)
+
+    # -- reporting -----------------------------------------------------------------------
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        fix: PendingFix | None = None,
+        data: dict[str, Any] | None = None,
+        end_node: cst.CSTNode | None = None,
+        rule: type[Rule] | None = None,
+    ) -> None:
+        owner = rule or self.rule
+        assert owner is not None, "report() outside of a rule handler needs rule="
+        self._pending.append(PendingDiagnostic(owner, node, message, fix, data or {}, end_node))
+
+    # -- edits ---------------------------------------------------------------------------
+
+    @staticmethod
+    def replace(node: cst.CSTNode, content: str) -> PendingEdit:
+        return PendingEdit(node, content, "replace")
+
+    @staticmethod
+    def insert_before(node: cst.CSTNode, content: str) -> PendingEdit:
+        return PendingEdit(node, content, "before")
+
+    @staticmethod
+    def insert_after(node: cst.CSTNode, content: str) -> PendingEdit:
+        return PendingEdit(node, content, "after")
+
+    @staticmethod
+    def remove(node: cst.CSTNode) -> PendingEdit:
+        return PendingEdit(node, "", "replace")
+
+    @staticmethod
+    def line_before(node: cst.CSTNode, content: str) -> PendingEdit:
+        return PendingEdit(node, content, "line_before")
+
+    @staticmethod
+    def line_after(node: cst.CSTNode, content: str) -> PendingEdit:
+        return PendingEdit(node, content, "line_after")
+
+    @staticmethod
+    def at_offsets(start: int, end: int, content: str) -> PendingEdit:
+        return PendingEdit(None, content, "offsets", start, end)
+
+    # -- source --------------------------------------------------------------------------
+
+    def code_for(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+    @property
+    def line_index(self) -> LineIndex:
+        if self._line_index is None:
+            self._line_index = LineIndex(self.text)
+        return self._line_index
+
+    def lazy_span(self, node: cst.CSTNode, full: bool = False) -> Span:
+        """A span for the summary, filled in when the file is done (one codegen for all)."""
+        span = Span(0, 0, 0, 0, 0, 0)
+        self._lazy_spans.append(_LazySpan(node, span, full))
+        return span
+
+    # -- names, types and FastAPI --------------------------------------------------------
+
+    def qualname(self, node: cst.BaseExpression, frame: Frame | None = None) -> str | None:
+        return self.resolver.qualname(node, frame)
+
+    def infer_type(self, node: cst.BaseExpression, frame: Frame | None = None) -> str | None:
+        return self.resolver.infer_type(node, frame)
+
+    def call_target(self, call: cst.Call, frame: Frame | None = None) -> str | None:
+        return self.resolver.call_target(call, frame)
+
+    def frame_of(self, node: cst.CSTNode) -> Frame:
+        return self.resolver.frame_of(node)
+
+    def parent_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.walk.parents.get(node)
+
+    def function_info(self, node: cst.FunctionDef) -> FunctionInfo | None:
+        return self.walk.function_by_node.get(node)
+
+    def class_info(self, node: cst.ClassDef) -> ClassInfo | None:
+        return self.walk.class_by_node.get(node)
+
+    @property
+    def functions(self) -> list[FunctionInfo]:
+        return self.walk.functions
+
+    @property
+    def classes(self) -> list[ClassInfo]:
+        return self.walk.classes
+
+    # -- finishing -----------------------------------------------------------------------
+
+    def resolve(self) -> list[Diagnostic]:
+        """Compute offsets for every node reported or referenced, and build the diagnostics."""
+        wanted: list[cst.CSTNode] = []
+        for pending in self._pending:
+            wanted.append(pending.node)
+            if pending.end_node is not None:
+                wanted.append(pending.end_node)
+            if pending.fix is not None:
+                wanted.extend(e.node for e in pending.fix.edits if e.node is not None)
+        wanted.extend(lazy.node for lazy in self._lazy_spans)
+        if not wanted:
+            return []
+        self.spans.compute(wanted)
+        index = self.line_index
+        for lazy in self._lazy_spans:
+            start, end = (self.spans.full_span if lazy.full else self.spans.span)(lazy.node)
+            loc = index.location(start)
+            end_loc = index.location(end)
+            span = lazy.span
+            span.row, span.column = loc.row, loc.column
+            span.end_row, span.end_column = end_loc.row, end_loc.column
+            span.start, span.end = start, end
+        diagnostics = []
+        for pending in self._pending:
+            start, end = self.spans.span(pending.node)
+            if pending.end_node is not None:
+                end = self.spans.span(pending.end_node)[1]
+            location = index.location(start)
+            fix = None
+            if pending.fix is not None:
+                edits = tuple(self._resolve_edit(e, index) for e in pending.fix.edits)
+                fix = Fix(pending.fix.message, edits, pending.fix.applicability)
+            diagnostics.append(
+                Diagnostic(
+                    code=pending.rule.code,
+                    name=pending.rule.name,
+                    message=pending.message,
+                    start=start,
+                    end=end,
+                    location=location,
+                    end_location=index.location(end),
+                    fix=fix,
+                    noqa_row=location.row,
+                    data=pending.data,
+                )
+            )
+        return diagnostics
+
+    def _resolve_edit(self, edit: PendingEdit, index: LineIndex) -> Edit:
+        if edit.where == "offsets" or edit.node is None:
+            start, end = edit.start, edit.end
+        else:
+            node_start, node_end = self.spans.span(edit.node)
+            if edit.where == "replace":
+                start, end = node_start, node_end
+            elif edit.where == "before":
+                start = end = node_start
+            elif edit.where == "after":
+                start = end = node_end
+            elif edit.where == "line_before":
+                start = end = index.line_start(index.location(node_start).row)
+            elif edit.where == "line_after":
+                full_end = self.spans.full_span(edit.node)[1]
+                start = end = max(full_end, node_end)
+            else:  # pragma: no cover - programming error
+                raise ValueError(f"unknown edit anchor {edit.where!r}")
+        return Edit(start, end, edit.content, index.location(start), index.location(end))

@@ -1,0 +1,186 @@
+"""Which files to check, and the module name of each.
+
+Directories are walked without following links to directories, and linked files pointing out
+of the project root are skipped; excluded
+directories (defaults: virtualenvs, caches, build output) and ``.gitignore``d paths are skipped.
+Files named explicitly on the command line are always checked.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from fastapi_lint.settings import Settings
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePath:
+    path: Path  # absolute
+    display: str  # as reported (relative to the working directory when possible)
+    module: str
+    is_package: bool
+
+
+@dataclass(slots=True)
+class Discovery:
+    files: list[SourcePath]
+    skipped: list[tuple[str, str]]  # (path, reason) for verbose output
+    missing: list[str]  # explicitly named paths that do not exist
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def module_name_for(path: Path, settings: Settings) -> tuple[str, bool]:
+    """Dotted module name from the deepest import root (``src``) containing ``path``."""
+    roots = sorted(
+        {Path(os.path.abspath(r)) for r in settings.src}, key=lambda p: len(p.parts), reverse=True
+    )
+    roots.append(Path(os.path.abspath(settings.root)))
+    relative: Path | None = None
+    for root in roots:
+        try:
+            relative = path.relative_to(root)
+            break
+        except ValueError:
+            continue
+    if relative is None:
+        relative = Path(path.name)
+    parts = list(relative.with_suffix("").parts)
+    is_package = bool(parts) and parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    parts = [p for p in parts if p]
+    return ".".join(parts), is_package
+
+
+class _Ignorer:
+    """Exclude patterns (gitignore syntax, relative to the root) plus nested .gitignore files."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.root = Path(os.path.abspath(settings.root))
+        patterns = [*settings.exclude, *settings.extend_exclude]
+        self.exclude = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+        self.respect_gitignore = settings.respect_gitignore
+        self._gitignores: dict[Path, pathspec.PathSpec | None] = {}
+
+    def _gitignore(self, directory: Path) -> pathspec.PathSpec | None:
+        if directory not in self._gitignores:
+            spec = None
+            candidate = directory / ".gitignore"
+            try:
+                lines = candidate.read_text(encoding="utf-8", errors="replace").splitlines()
+                spec = pathspec.PathSpec.from_lines("gitwildmatch", lines)
+            except OSError:
+                spec = None
+            self._gitignores[directory] = spec
+        return self._gitignores[directory]
+
+    def ignored(self, path: Path, is_dir: bool) -> str | None:
+        try:
+            relative = path.relative_to(self.root).as_posix()
+        except ValueError:
+            relative = path.name
+        probe = relative + "/" if is_dir else relative
+        if self.exclude.match_file(probe):
+            return "excluded"
+        if is_dir and (path / "pyvenv.cfg").exists():
+            return "virtual environment"
+        if self.respect_gitignore:
+            # Every .gitignore from the root down to the path's directory applies to it.
+            directory = path.parent
+            chain = []
+            while True:
+                chain.append(directory)
+                if directory == self.root or directory.parent == directory:
+                    break
+                try:
+                    directory.relative_to(self.root)
+                except ValueError:
+                    chain.pop()
+                    break
+                directory = directory.parent
+            for base in chain:
+                spec = self._gitignore(base)
+                if spec is None:
+                    continue
+                rel = path.relative_to(base).as_posix()
+                if spec.match_file(rel + "/" if is_dir else rel):
+                    return "gitignored"
+        return None
+
+
+def discover(paths: Iterable[Path], settings: Settings, cwd: Path | None = None) -> Discovery:
+    cwd = cwd or Path.cwd()
+    root = Path(os.path.abspath(settings.root))
+    real_root = Path(os.path.realpath(root))
+    ignorer = _Ignorer(settings)
+    files: dict[Path, SourcePath] = {}
+    skipped: list[tuple[str, str]] = []
+    missing: list[str] = []
+
+    def add(path: Path) -> None:
+        if path in files:
+            return
+        module, is_package = module_name_for(path, settings)
+        files[path] = SourcePath(path, display_path(path, cwd), module, is_package)
+
+    for given in paths:
+        absolute = Path(os.path.abspath(given))
+        if not absolute.exists() and not absolute.is_symlink():
+            missing.append(str(given))
+            continue
+        if absolute.is_file() or (absolute.is_symlink() and not absolute.is_dir()):
+            add(absolute)  # named explicitly: always checked (an unreadable one is reported)
+            continue
+        for directory, dirnames, filenames in os.walk(absolute, followlinks=False):
+            base = Path(directory)
+            kept = []
+            for name in sorted(dirnames):
+                child = base / name
+                reason = ignorer.ignored(child, is_dir=True)
+                if reason is None and child.is_symlink():
+                    # Like git and ruff: links to directories are not followed (no loops).
+                    reason = "symbolic link to a directory (not followed)"
+                if reason is None:
+                    kept.append(name)
+                else:
+                    skipped.append((display_path(child, cwd), reason))
+            dirnames[:] = kept
+            for name in sorted(filenames):
+                if not name.endswith(PYTHON_SUFFIXES):
+                    continue
+                child = base / name
+                reason = ignorer.ignored(child, is_dir=False)
+                if reason is None and child.is_symlink():
+                    reason = _outside_root(child, real_root)
+                if reason is None:
+                    add(child)
+                else:
+                    skipped.append((display_path(child, cwd), reason))
+    return Discovery(sorted(files.values(), key=lambda f: f.display), skipped, missing)
+
+
+def _outside_root(path: Path, real_root: Path) -> str | None:
+    try:
+        target = Path(os.path.realpath(path))
+    except (OSError, RuntimeError):
+        return "symbolic link loop"
+    if not target.exists():
+        return None  # a broken link: reported when read
+    try:
+        target.relative_to(real_root)
+    except ValueError:
+        return "symbolic link out of the project root"
+    return None

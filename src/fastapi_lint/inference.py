@@ -1,0 +1,362 @@
+"""Names and types within one module: what an expression refers to, and what a value is.
+
+``qualname`` answers "which API is this?" (``t.sleep`` with ``import time as t`` is
+``time.sleep``); ``infer_type`` answers "what kind of object is this value?" by following
+assignments, annotations, parameters, ``with`` targets, ``self`` attributes and the return types
+of known factories. Both are flow-insensitive: a name bound to values of different types in the
+same scope has no type, so rules stay quiet rather than guess.
+"""
+
+from __future__ import annotations
+
+import builtins
+import sys
+
+import libcst as cst
+
+from fastapi_lint.knowledge.names import ANNOTATED, OPTIONAL, UNION, canonical
+from fastapi_lint.knowledge.types import PATH_TYPES, RETURN_TYPES
+from fastapi_lint.scope import Binding, BindingKind, ClassInfo, Frame, FrameKind
+from fastapi_lint.walk import WalkResult
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+STDLIB_MODULES = frozenset(getattr(sys, "stdlib_module_names", ()))
+
+_MISSING = object()
+
+
+def dotted_name(node: cst.BaseExpression | None) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted_name(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+def string_value(node: cst.BaseExpression | None) -> str | None:
+    """The value of a plain (non-f, non-byte) string literal, implicit concatenation included."""
+    if isinstance(node, cst.SimpleString):
+        prefix = node.prefix.lower()
+        if "b" in prefix or "f" in prefix:
+            return None
+        try:
+            value = node.evaluated_value
+        except Exception:
+            return None
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        left = string_value(node.left)
+        right = string_value(node.right)
+        if left is None or right is None:
+            return None
+        return left + right
+    return None
+
+
+class Resolver:
+    """Resolves names and infers types for one module; results are memoized per node."""
+
+    def __init__(self, module_name: str, walk: WalkResult) -> None:
+        self.module_name = module_name
+        self.walk = walk
+        self._qualname_cache: dict[cst.CSTNode, str | None] = {}
+        self._type_cache: dict[cst.CSTNode, str | None] = {}
+        self._in_progress: set[cst.CSTNode] = set()
+        self.classes_by_qualname: dict[str, ClassInfo] = {
+            self.local(info.qualname): info for info in walk.classes
+        }
+        self.functions_by_qualname = {self.local(info.qualname): info for info in walk.functions}
+
+    def local(self, qualname: str) -> str:
+        """The project-wide qualified name of something defined in this module."""
+        return f"{self.module_name}.{qualname}" if self.module_name else qualname
+
+    # -- scopes ------------------------------------------------------------------------
+
+    def lookup(self, name: str, frame: Frame) -> tuple[Frame, list[Binding]] | None:
+        current: Frame | None = frame
+        first = True
+        while current is not None:
+            if first or current.kind is not FrameKind.CLASS:
+                found = current.bindings.get(name)
+                if found:
+                    return current, found
+            first = False
+            current = current.parent
+        return None
+
+    def frame_of(self, node: cst.CSTNode) -> Frame:
+        """The frame whose code contains ``node``."""
+        parents = self.walk.parents
+        frames = self.walk.frame_by_node
+        child = node
+        current = parents.get(node)
+        while current is not None:
+            frame = frames.get(current)
+            if frame is not None:
+                if frame.kind is FrameKind.MODULE:
+                    return frame
+                # Decorators, bases, defaults and annotations belong to the enclosing frame.
+                if isinstance(current, cst.FunctionDef) and child is not current.body:
+                    return frame.parent or frame
+                if isinstance(current, cst.ClassDef) and child is not current.body:
+                    return frame.parent or frame
+                if isinstance(current, cst.Lambda) and child is not current.body:
+                    return frame.parent or frame
+                return frame
+            child = current
+            current = parents.get(current)
+        return self.walk.module_frame
+
+    # -- qualified names ---------------------------------------------------------------
+
+    def qualname(self, node: cst.BaseExpression, frame: Frame | None = None) -> str | None:
+        """The canonical qualified name ``node`` refers to, when it names an importable object."""
+        cached = self._qualname_cache.get(node, _MISSING)
+        if cached is not _MISSING:
+            return cached  # type: ignore[return-value]
+        if node in self._in_progress:
+            return None
+        self._in_progress.add(node)
+        try:
+            result = self._qualname(node, frame or self.frame_of(node))
+        finally:
+            self._in_progress.discard(node)
+        self._qualname_cache[node] = result
+        return result
+
+    def _qualname(self, node: cst.BaseExpression, frame: Frame) -> str | None:
+        if isinstance(node, cst.Name):
+            return self.name_qualname(node.value, frame)
+        if isinstance(node, cst.Attribute):
+            base = self.qualname(node.value, frame)
+            if base is None:
+                return None
+            return canonical(f"{base}.{node.attr.value}")
+        return None
+
+    def name_qualname(self, name: str, frame: Frame) -> str | None:
+        found = self.lookup(name, frame)
+        if found is None:
+            if name in BUILTIN_NAMES:
+                return name
+            return None
+        scope, bindings = found
+        results = {self._binding_qualname(b, scope) for b in bindings}
+        if len(results) != 1:
+            return None
+        return results.pop()
+
+    def _binding_qualname(self, binding: Binding, scope: Frame) -> str | None:
+        kind = binding.kind
+        if kind is BindingKind.IMPORT:
+            return canonical(binding.qualname or "")
+        if kind in (BindingKind.DEF, BindingKind.CLASS):
+            return self.local(binding.qualname or binding.name)
+        if (
+            kind is BindingKind.ASSIGN
+            and not binding.opaque
+            and binding.annotation is None
+            and isinstance(binding.value, (cst.Name, cst.Attribute))
+        ):
+            # `sleep = time.sleep`: an alias.
+            return self.qualname(binding.value, scope)
+        return None
+
+    # -- types -------------------------------------------------------------------------
+
+    def infer_type(self, node: cst.BaseExpression, frame: Frame | None = None) -> str | None:
+        """The canonical qualified name of the class of the value ``node`` evaluates to."""
+        cached = self._type_cache.get(node, _MISSING)
+        if cached is not _MISSING:
+            return cached  # type: ignore[return-value]
+        if node in self._in_progress:
+            return None
+        self._in_progress.add(node)
+        try:
+            result = self._infer(node, frame or self.frame_of(node))
+        finally:
+            self._in_progress.discard(node)
+        self._type_cache[node] = result
+        return result
+
+    def _infer(self, node: cst.BaseExpression, frame: Frame) -> str | None:
+        if isinstance(node, cst.Name):
+            found = self.lookup(node.value, frame)
+            if found is None:
+                return None
+            scope, bindings = found
+            types = {self._binding_type(b, scope) for b in bindings}
+            if len(types) != 1:
+                return None
+            return types.pop()
+        if isinstance(node, cst.Call):
+            return self.call_return_type(node, frame)
+        if isinstance(node, cst.Attribute):
+            return self._attribute_type(node, frame)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+            left = self.infer_type(node.left, frame)
+            if left in PATH_TYPES:
+                return left
+            return None
+        if isinstance(node, cst.Await):
+            return self.infer_type(node.expression, frame)
+        if isinstance(node, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)):
+            return "str"
+        if isinstance(node, cst.Integer):
+            return "int"
+        if isinstance(node, (cst.List, cst.ListComp)):
+            return "list"
+        if isinstance(node, (cst.Dict, cst.DictComp)):
+            return "dict"
+        return None
+
+    def _binding_type(self, binding: Binding, scope: Frame) -> str | None:
+        if binding.opaque:
+            return None
+        kind = binding.kind
+        if binding.annotation is not None and kind in (BindingKind.ASSIGN, BindingKind.PARAM):
+            return self.annotation_type(binding.annotation, self._annotation_frame(binding, scope))
+        if kind is BindingKind.PARAM:
+            return self._implicit_param_type(binding, scope)
+        if kind in (BindingKind.ASSIGN, BindingKind.WITH) and binding.value is not None:
+            return self.infer_type(binding.value, scope)
+        return None
+
+    def _annotation_frame(self, binding: Binding, scope: Frame) -> Frame:
+        # Parameter annotations are evaluated where the function is defined.
+        if binding.kind is BindingKind.PARAM and scope.parent is not None:
+            return scope.parent
+        return scope
+
+    def _implicit_param_type(self, binding: Binding, scope: Frame) -> str | None:
+        """``self`` and ``cls`` of methods."""
+        function = scope.function
+        if function is None or function.klass is None:
+            return None
+        params = function.node.params
+        first = (params.posonly_params or params.params or (None,))[0]
+        if first is not binding.node:
+            return None
+        decorators = set(function.decorator_names)
+        if "staticmethod" in decorators:
+            return None
+        owner = self.local(function.klass.qualname)
+        if "classmethod" in decorators or function.name in ("__new__", "__init_subclass__"):
+            return f"type[{owner}]"
+        return owner
+
+    def _attribute_type(self, node: cst.Attribute, frame: Frame) -> str | None:
+        owner = self.infer_type(node.value, frame)
+        attr = node.attr.value
+        if owner is not None:
+            info = self.classes_by_qualname.get(owner)
+            if info is not None:
+                annotation = info.attribute_annotations.get(attr)
+                if annotation is not None:
+                    return self.annotation_type(annotation, info.frame)
+                values = info.attribute_values.get(attr)
+                if values:
+                    types = {self.infer_type(v) for v in values}
+                    if len(types) == 1:
+                        return types.pop()
+                return None
+            # Properties of known library types (``path.parent``).
+            return RETURN_TYPES.get(f"{owner}.{attr}")
+        return None
+
+    def call_return_type(self, call: cst.Call, frame: Frame) -> str | None:
+        target = self.call_target(call, frame)
+        if target is None:
+            return None
+        known = RETURN_TYPES.get(target)
+        if known is not None:
+            return known
+        if target in self.classes_by_qualname:
+            return target
+        function = self.functions_by_qualname.get(target)
+        if function is not None:
+            if function.node.returns is not None:
+                return self.annotation_type(function.node.returns.annotation, function.parent)
+            return None
+        # Calling an object: ``SessionLocal()`` where ``SessionLocal = sessionmaker(...)``.
+        owner = self.infer_type(call.func, frame) if not target.startswith("type[") else None
+        if owner is not None:
+            return RETURN_TYPES.get(f"{owner}.__call__")
+        if self.qualname(call.func, frame) is not None and not _is_builtin_or_stdlib(target):
+            # An imported callable of unknown kind, usually a class: the project pass decides.
+            return target
+        return None
+
+    def call_target(self, call: cst.Call, frame: Frame | None = None) -> str | None:
+        """The qualified name of the called API: ``requests.get``, ``requests.Session.get``."""
+        frame = frame or self.frame_of(call)
+        func = call.func
+        target = self.qualname(func, frame)
+        if target is not None:
+            return target
+        if isinstance(func, cst.Attribute):
+            owner = self.infer_type(func.value, frame)
+            if owner is not None:
+                if owner.startswith("type[") and owner.endswith("]"):
+                    owner = owner[5:-1]
+                return canonical(f"{owner}.{func.attr.value}")
+        return None
+
+    def annotation_type(self, annotation: cst.BaseExpression, frame: Frame) -> str | None:
+        """The class an annotation stands for: ``Optional[X]``, ``X | None``, ``Annotated[X, ...]``."""
+        if isinstance(annotation, (cst.Name, cst.Attribute)):
+            return self.qualname(annotation, frame)
+        if isinstance(annotation, cst.Subscript):
+            origin = self.qualname(annotation.value, frame)
+            elements = [e.slice.value for e in annotation.slice if isinstance(e.slice, cst.Index)]
+            if not elements:
+                return None
+            if origin in (ANNOTATED, OPTIONAL):
+                return self.annotation_type(elements[0], frame)
+            if origin == UNION:
+                types = {self.annotation_type(e, frame) for e in elements if not _is_none(e)}
+                return types.pop() if len(types) == 1 else None
+            return None
+        if isinstance(annotation, cst.BinaryOperation) and isinstance(
+            annotation.operator, cst.BitOr
+        ):
+            parts = [p for p in _union_parts(annotation) if not _is_none(p)]
+            types = {self.annotation_type(p, frame) for p in parts}
+            return types.pop() if len(types) == 1 else None
+        if isinstance(annotation, cst.SimpleString):
+            text = string_value(annotation)
+            if text is None:
+                return None
+            try:
+                parsed = cst.parse_expression(text)
+            except Exception:
+                return None
+            return self._annotation_from_string(parsed, frame)
+        return None
+
+    def _annotation_from_string(self, parsed: cst.BaseExpression, frame: Frame) -> str | None:
+        # The parsed expression is not part of the walked tree: resolve it in `frame` directly.
+        if isinstance(parsed, cst.Name):
+            return self.name_qualname(parsed.value, frame)
+        if isinstance(parsed, cst.Attribute):
+            base = self._annotation_from_string(parsed.value, frame)
+            return None if base is None else canonical(f"{base}.{parsed.attr.value}")
+        return None
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+def _union_parts(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        return [*_union_parts(node.left), *_union_parts(node.right)]
+    return [node]
+
+
+def _is_builtin_or_stdlib(qualname: str) -> bool:
+    top = qualname.partition(".")[0]
+    return "." not in qualname or top in STDLIB_MODULES

@@ -1,0 +1,1 @@
+"""Data tables about libraries: canonical names, return types, catalogs."""

@@ -1,0 +1,85 @@
+"""Canonical names of the framework APIs the rules talk about.
+
+FastAPI re-exports most of Starlette and exposes the same object under several module paths
+(``fastapi.FastAPI`` is ``fastapi.applications.FastAPI``). Every qualified name the resolver
+produces goes through ``canonical`` so that rules compare against one spelling.
+"""
+
+from __future__ import annotations
+
+FASTAPI = "fastapi.FastAPI"
+API_ROUTER = "fastapi.APIRouter"
+DEPENDS = "fastapi.Depends"
+SECURITY = "fastapi.Security"
+BACKGROUND_TASKS = "starlette.background.BackgroundTasks"
+BACKGROUND_TASK = "starlette.background.BackgroundTask"
+RUN_IN_THREADPOOL = "starlette.concurrency.run_in_threadpool"
+CORS_MIDDLEWARE = "starlette.middleware.cors.CORSMiddleware"
+MIDDLEWARE = "starlette.middleware.Middleware"
+BASE_HTTP_MIDDLEWARE = "starlette.middleware.base.BaseHTTPMiddleware"
+HTTP_EXCEPTION = "fastapi.HTTPException"
+ANNOTATED = "typing.Annotated"
+OPTIONAL = "typing.Optional"
+UNION = "typing.Union"
+
+_ALIASES: dict[str, str] = {
+    "fastapi.applications.FastAPI": FASTAPI,
+    "fastapi.routing.APIRouter": API_ROUTER,
+    "fastapi.param_functions.Depends": DEPENDS,
+    "fastapi.params.Depends": DEPENDS,
+    "fastapi.param_functions.Security": SECURITY,
+    "fastapi.params.Security": SECURITY,
+    "fastapi.BackgroundTasks": BACKGROUND_TASKS,
+    "fastapi.background.BackgroundTasks": BACKGROUND_TASKS,
+    "starlette.background.BackgroundTasks": BACKGROUND_TASKS,
+    "fastapi.concurrency.run_in_threadpool": RUN_IN_THREADPOOL,
+    "fastapi.middleware.cors.CORSMiddleware": CORS_MIDDLEWARE,
+    "fastapi.middleware.Middleware": MIDDLEWARE,
+    "starlette.middleware.Middleware": MIDDLEWARE,
+    "fastapi.exceptions.HTTPException": HTTP_EXCEPTION,
+    "typing_extensions.Annotated": ANNOTATED,
+    "typing_extensions.Optional": OPTIONAL,
+    "typing_extensions.Union": UNION,
+    "fastapi.Request": "starlette.requests.Request",
+    "fastapi.requests.Request": "starlette.requests.Request",
+    "fastapi.WebSocket": "starlette.websockets.WebSocket",
+    "fastapi.websockets.WebSocket": "starlette.websockets.WebSocket",
+    "fastapi.Response": "starlette.responses.Response",
+    "fastapi.responses.Response": "starlette.responses.Response",
+    "fastapi.responses.JSONResponse": "starlette.responses.JSONResponse",
+    "fastapi.responses.HTMLResponse": "starlette.responses.HTMLResponse",
+    "fastapi.responses.PlainTextResponse": "starlette.responses.PlainTextResponse",
+    "fastapi.responses.RedirectResponse": "starlette.responses.RedirectResponse",
+    "fastapi.responses.StreamingResponse": "starlette.responses.StreamingResponse",
+    "fastapi.responses.FileResponse": "starlette.responses.FileResponse",
+    "pathlib.PosixPath": "pathlib.Path",
+    "pathlib.WindowsPath": "pathlib.Path",
+    "requests.sessions.Session": "requests.Session",
+    "requests.session": "requests.Session",
+    "requests.sessions.session": "requests.Session",
+    "httpx._client.Client": "httpx.Client",
+    "httpx._client.AsyncClient": "httpx.AsyncClient",
+    "sqlalchemy.orm.session.Session": "sqlalchemy.orm.Session",
+    "sqlmodel.Session": "sqlalchemy.orm.Session",
+    "sqlmodel.orm.session.Session": "sqlalchemy.orm.Session",
+}
+
+
+def canonical(qualname: str) -> str:
+    return _ALIASES.get(qualname, qualname)
+
+
+# Methods of FastAPI applications and routers that register HTTP routes.
+ROUTE_METHODS: dict[str, tuple[str, ...]] = {
+    "get": ("GET",),
+    "post": ("POST",),
+    "put": ("PUT",),
+    "patch": ("PATCH",),
+    "delete": ("DELETE",),
+    "options": ("OPTIONS",),
+    "head": ("HEAD",),
+    "trace": ("TRACE",),
+}
+
+APP_TYPES = frozenset({FASTAPI, "starlette.applications.Starlette"})
+ROUTER_TYPES = frozenset({API_ROUTER, "starlette.routing.Router"})

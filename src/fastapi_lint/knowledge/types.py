@@ -1,0 +1,110 @@
+"""What calling a library API returns, so that values can be followed through assignments.
+
+``s = requests.Session()`` makes ``s`` a ``requests.Session``; ``s.get(...)`` is then the call
+``requests.Session.get``. Keys and values are canonical qualified names (see ``names.canonical``).
+A class whose constructor returns an instance of itself does not need an entry when its
+qualified name is already what rules look for; entries here are for factories and for
+constructors whose public name differs from the type rules match on.
+"""
+
+from __future__ import annotations
+
+RETURN_TYPES: dict[str, str] = {
+    # HTTP clients
+    "requests.Session": "requests.Session",
+    "requests.get": "requests.Response",
+    "requests.post": "requests.Response",
+    "requests.put": "requests.Response",
+    "requests.patch": "requests.Response",
+    "requests.delete": "requests.Response",
+    "requests.head": "requests.Response",
+    "requests.options": "requests.Response",
+    "requests.request": "requests.Response",
+    "httpx.Client": "httpx.Client",
+    "httpx.AsyncClient": "httpx.AsyncClient",
+    "httpx.get": "httpx.Response",
+    "httpx.post": "httpx.Response",
+    "httpx.put": "httpx.Response",
+    "httpx.patch": "httpx.Response",
+    "httpx.delete": "httpx.Response",
+    "httpx.request": "httpx.Response",
+    "urllib3.PoolManager": "urllib3.PoolManager",
+    "urllib3.HTTPConnectionPool": "urllib3.HTTPConnectionPool",
+    "urllib3.HTTPSConnectionPool": "urllib3.HTTPSConnectionPool",
+    "urllib3.connection_from_url": "urllib3.HTTPConnectionPool",
+    # paths
+    "pathlib.Path": "pathlib.Path",
+    "pathlib.PurePath": "pathlib.PurePath",
+    "pathlib.Path.cwd": "pathlib.Path",
+    "pathlib.Path.home": "pathlib.Path",
+    "pathlib.Path.resolve": "pathlib.Path",
+    "pathlib.Path.absolute": "pathlib.Path",
+    "pathlib.Path.expanduser": "pathlib.Path",
+    "pathlib.Path.with_name": "pathlib.Path",
+    "pathlib.Path.with_suffix": "pathlib.Path",
+    "pathlib.Path.with_stem": "pathlib.Path",
+    "pathlib.Path.joinpath": "pathlib.Path",
+    "pathlib.Path.relative_to": "pathlib.Path",
+    "pathlib.Path.parent": "pathlib.Path",
+    "anyio.Path": "anyio.Path",
+    # sockets and network protocols
+    "socket.socket": "socket.socket",
+    "socket.create_connection": "socket.socket",
+    "socket.create_server": "socket.socket",
+    "socket.socket.accept": "tuple",
+    "ssl.wrap_socket": "ssl.SSLSocket",
+    "ssl.SSLContext.wrap_socket": "ssl.SSLSocket",
+    "smtplib.SMTP": "smtplib.SMTP",
+    "smtplib.SMTP_SSL": "smtplib.SMTP",
+    "ftplib.FTP": "ftplib.FTP",
+    "ftplib.FTP_TLS": "ftplib.FTP",
+    "ldap3.Connection": "ldap3.Connection",
+    # databases
+    "sqlite3.connect": "sqlite3.Connection",
+    "sqlite3.Connection.cursor": "sqlite3.Cursor",
+    "sqlite3.Connection.execute": "sqlite3.Cursor",
+    "psycopg2.connect": "psycopg2.extensions.connection",
+    "psycopg2.extensions.connection.cursor": "psycopg2.extensions.cursor",
+    "psycopg.connect": "psycopg.Connection",
+    "psycopg.Connection.connect": "psycopg.Connection",
+    "psycopg.Connection.cursor": "psycopg.Cursor",
+    "pymysql.connect": "pymysql.connections.Connection",
+    "pymysql.connections.Connection.cursor": "pymysql.cursors.Cursor",
+    "MySQLdb.connect": "MySQLdb.connections.Connection",
+    "MySQLdb.connections.Connection.cursor": "MySQLdb.cursors.Cursor",
+    "pymongo.MongoClient": "pymongo.MongoClient",
+    "redis.Redis": "redis.Redis",
+    "redis.StrictRedis": "redis.Redis",
+    "redis.from_url": "redis.Redis",
+    "redis.Redis.from_url": "redis.Redis",
+    "redis.Redis.pipeline": "redis.client.Pipeline",
+    "boto3.client": "boto3.Client",
+    "boto3.resource": "boto3.Resource",
+    "boto3.session.Session": "boto3.session.Session",
+    "boto3.Session": "boto3.session.Session",
+    "boto3.session.Session.client": "boto3.Client",
+    "boto3.session.Session.resource": "boto3.Resource",
+    # SQLAlchemy
+    "sqlalchemy.create_engine": "sqlalchemy.Engine",
+    "sqlalchemy.engine.create_engine": "sqlalchemy.Engine",
+    "sqlmodel.create_engine": "sqlalchemy.Engine",
+    "sqlalchemy.Engine.connect": "sqlalchemy.Connection",
+    "sqlalchemy.Engine.begin": "sqlalchemy.Connection",
+    "sqlalchemy.orm.sessionmaker": "sqlalchemy.orm.sessionmaker",
+    "sqlalchemy.orm.sessionmaker.__call__": "sqlalchemy.orm.Session",
+    "sqlalchemy.orm.sessionmaker.begin": "sqlalchemy.orm.Session",
+    "sqlalchemy.orm.Session": "sqlalchemy.orm.Session",
+    "sqlalchemy.orm.scoped_session": "sqlalchemy.orm.Session",
+    "sqlalchemy.ext.asyncio.create_async_engine": "sqlalchemy.ext.asyncio.AsyncEngine",
+    "sqlalchemy.ext.asyncio.async_sessionmaker": "sqlalchemy.ext.asyncio.async_sessionmaker",
+    "sqlalchemy.ext.asyncio.async_sessionmaker.__call__": "sqlalchemy.ext.asyncio.AsyncSession",
+    "sqlalchemy.ext.asyncio.AsyncSession": "sqlalchemy.ext.asyncio.AsyncSession",
+    # password hashing
+    "passlib.context.CryptContext": "passlib.context.CryptContext",
+    "argon2.PasswordHasher": "argon2.PasswordHasher",
+    # subprocess
+    "subprocess.Popen": "subprocess.Popen",
+}
+
+# Types whose ``/`` operator yields another path.
+PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath"})

@@ -1,0 +1,59 @@
+"""Output formats, as in ruff: full, concise, json, json-lines, github, sarif, gitlab.
+
+Each format is a function ``render(entries, context) -> str`` in its own module; ``FORMATS``
+maps the ``--output-format`` value to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi_lint.diagnostics import Diagnostic
+from fastapi_lint.registry import Rule
+
+
+@dataclass(slots=True)
+class Entry:
+    """One diagnostic with the file it belongs to."""
+
+    path: str  # display path
+    absolute: Path
+    diagnostic: Diagnostic
+    source: str | None = None  # the file's text, when available (for snippets)
+
+
+@dataclass(slots=True)
+class ReportContext:
+    rules: list[type[Rule]]
+    root: Path
+    unsafe_fixes: bool = False
+    fix_mode: bool = False  # --fix was given (fixable markers then are about what is left)
+    color: bool = False
+    show_source: bool = True
+    fixed: int = 0
+    fixes_by_file: dict[str, dict[str, int]] = field(default_factory=dict)
+    show_fixes: bool = False
+    quiet: bool = False
+
+
+Renderer = Callable[[list[Entry], ReportContext], str]
+
+
+def _formats() -> dict[str, Renderer]:
+    from fastapi_lint.report import github, gitlab, json_format, sarif, text
+
+    return {
+        "full": text.render_full,
+        "concise": text.render_concise,
+        "json": json_format.render_json,
+        "json-lines": json_format.render_json_lines,
+        "github": github.render,
+        "sarif": sarif.render,
+        "gitlab": gitlab.render,
+    }
+
+
+def render(output_format: str, entries: list[Entry], context: ReportContext) -> str:
+    return _formats()[output_format](entries, context)

@@ -1,0 +1,1 @@
+"""FAPI1xx: code that blocks the event loop."""

@@ -1,0 +1,291 @@
+"""The catalog of blocking APIs: one row per API, with the category that explains the remedy.
+
+Names are canonical qualified names (see ``knowledge/names.py``); a method on an instance is
+``<type>.<method>`` (``requests.Session.get``), the type coming from value tracking
+(``knowledge/types.py``). A ``*`` in a name matches any run of characters, dots included.
+Users add rows with ``extend-blocking-calls`` and remove them with ``allowed-blocking-calls``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    key: str
+    remedy: str
+
+
+SLEEP = Category("sleep", "use `await asyncio.sleep(...)`")
+INPUT = Category("input", "never read the terminal from a server; remove it")
+HTTP = Category("http", "use an async client such as `httpx.AsyncClient` with `await`")
+PROCESS = Category(
+    "process",
+    "use `asyncio.create_subprocess_exec(...)` or run it with `await run_in_threadpool(...)`",
+)
+FILE = Category(
+    "file",
+    "use `anyio.Path` / `aiofiles`, or run it with `await run_in_threadpool(...)`",
+)
+NETWORK = Category(
+    "network", "use an asyncio-based client, or run it with `await run_in_threadpool(...)`"
+)
+DATABASE = Category(
+    "database",
+    "use an async driver (asyncpg, aiosqlite, motor, `redis.asyncio`, aioboto3...), or make the "
+    "endpoint a plain `def` so FastAPI runs it in the threadpool",
+)
+CPU = Category("cpu", "hashing is CPU-bound by design: run it with `await run_in_threadpool(...)`")
+CUSTOM = Category("custom", "run it with `await run_in_threadpool(...)` (configured as blocking)")
+
+
+@dataclass(frozen=True, slots=True)
+class BlockingApi:
+    name: str  # the qualified name as it appears in the catalog (may hold `*`)
+    category: Category
+
+
+def _methods(owner: str, names: str) -> list[str]:
+    return [f"{owner}.{name}" for name in names.split()]
+
+
+_HTTP_VERBS = "get post put patch delete head options request"
+
+_ROWS: list[tuple[Category, list[str]]] = [
+    (SLEEP, ["time.sleep"]),
+    (INPUT, ["input"]),
+    (
+        HTTP,
+        [
+            *_methods("requests", _HTTP_VERBS),
+            *_methods("requests.api", _HTTP_VERBS),
+            *_methods("requests.Session", _HTTP_VERBS + " send"),
+            *_methods("httpx", _HTTP_VERBS + " stream"),
+            *_methods("httpx.Client", _HTTP_VERBS + " send stream"),
+            "urllib.request.urlopen",
+            "urllib.request.urlretrieve",
+            "urllib.request.OpenerDirector.open",
+            "urllib3.request",
+            *_methods(
+                "urllib3.PoolManager", "request urlopen request_encode_url request_encode_body"
+            ),
+            *_methods("urllib3.HTTPConnectionPool", "request urlopen"),
+            *_methods("urllib3.HTTPSConnectionPool", "request urlopen"),
+            *_methods("http.client.HTTPConnection", "request getresponse connect"),
+            *_methods("http.client.HTTPSConnection", "request getresponse connect"),
+        ],
+    ),
+    (
+        PROCESS,
+        [
+            *_methods("subprocess", "run call check_call check_output getoutput getstatusoutput"),
+            *_methods("subprocess.Popen", "wait communicate"),
+            *_methods(
+                "os",
+                "system popen wait waitpid wait3 wait4 waitid "
+                "spawnl spawnle spawnlp spawnlpe spawnv spawnve spawnvp spawnvpe",
+            ),
+        ],
+    ),
+    (
+        FILE,
+        [
+            "open",
+            "io.open",
+            *_methods(
+                "os",
+                "listdir scandir remove unlink rmdir removedirs mkdir makedirs rename renames "
+                "replace stat lstat walk chmod chown lchown link symlink readlink truncate utime "
+                "statvfs mkfifo",
+            ),
+            *_methods(
+                "os.path",
+                "exists lexists isfile isdir islink ismount getsize getmtime getatime getctime "
+                "samefile",
+            ),
+            *_methods(
+                "shutil",
+                "copy copy2 copyfile copyfileobj copytree copymode copystat move rmtree "
+                "make_archive unpack_archive disk_usage chown",
+            ),
+            *_methods(
+                "pathlib.Path",
+                "read_text read_bytes write_text write_bytes open exists is_file is_dir "
+                "is_symlink is_mount stat lstat mkdir rmdir unlink touch rename replace iterdir "
+                "glob rglob walk chmod lchmod samefile owner group readlink hardlink_to "
+                "symlink_to copy copy_into move move_into",
+            ),
+        ],
+    ),
+    (
+        NETWORK,
+        [
+            *_methods(
+                "socket",
+                "create_connection getaddrinfo gethostbyname gethostbyname_ex gethostbyaddr getfqdn",
+            ),
+            *_methods(
+                "socket.socket",
+                "connect connect_ex accept recv recv_into recvfrom recvfrom_into recvmsg send "
+                "sendall sendto sendmsg sendfile",
+            ),
+            *_methods(
+                "ssl.SSLSocket",
+                "connect accept recv recv_into send sendall do_handshake read write",
+            ),
+            "smtplib.SMTP",
+            *_methods(
+                "smtplib.SMTP",
+                "connect ehlo helo starttls login sendmail send_message quit noop verify",
+            ),
+            "ftplib.FTP",
+            *_methods(
+                "ftplib.FTP",
+                "connect login cwd nlst dir mlsd retrbinary retrlines storbinary storlines "
+                "delete rename mkd rmd size quit",
+            ),
+            *_methods(
+                "ldap3.Connection", "bind open search add modify delete modify_dn compare extend"
+            ),
+        ],
+    ),
+    (
+        DATABASE,
+        [
+            "sqlite3.connect",
+            *_methods(
+                "sqlite3.Connection", "execute executemany executescript commit rollback backup"
+            ),
+            *_methods(
+                "sqlite3.Cursor", "execute executemany executescript fetchone fetchmany fetchall"
+            ),
+            "psycopg2.connect",
+            *_methods("psycopg2.extensions.connection", "commit rollback"),
+            *_methods(
+                "psycopg2.extensions.cursor",
+                "execute executemany callproc fetchone fetchmany fetchall copy_from copy_to copy_expert",
+            ),
+            "psycopg.connect",
+            "psycopg.Connection.connect",
+            *_methods("psycopg.Connection", "execute commit rollback"),
+            *_methods("psycopg.Cursor", "execute executemany fetchone fetchmany fetchall copy"),
+            "pymysql.connect",
+            *_methods("pymysql.connections.Connection", "commit rollback ping query"),
+            *_methods(
+                "pymysql.cursors.Cursor", "execute executemany callproc fetchone fetchmany fetchall"
+            ),
+            "MySQLdb.connect",
+            *_methods("MySQLdb.connections.Connection", "commit rollback ping query"),
+            *_methods(
+                "MySQLdb.cursors.Cursor", "execute executemany callproc fetchone fetchmany fetchall"
+            ),
+            *_methods(
+                "pymongo.collection.Collection",
+                "find_one find insert_one insert_many update_one update_many replace_one "
+                "delete_one delete_many count_documents estimated_document_count aggregate "
+                "distinct find_one_and_update find_one_and_replace find_one_and_delete bulk_write "
+                "create_index drop",
+            ),
+            *_methods(
+                "pymongo.database.Database",
+                "command list_collection_names create_collection drop_collection",
+            ),
+            *_methods("pymongo.MongoClient", "server_info list_database_names drop_database"),
+            "redis.Redis.*",
+            "redis.client.Pipeline.execute",
+            "boto3.Client.*",
+            "boto3.Resource.*",
+        ],
+    ),
+    (
+        CPU,
+        [
+            *_methods("bcrypt", "hashpw checkpw kdf"),
+            *_methods("passlib.context.CryptContext", "hash verify verify_and_update encrypt"),
+            *_methods("passlib.hash.*", "hash verify encrypt"),
+            *_methods("argon2.PasswordHasher", "hash verify"),
+            *_methods("hashlib", "pbkdf2_hmac scrypt"),
+        ],
+    ),
+]
+
+# Methods on wildcard rows that do no I/O.
+_NON_BLOCKING = frozenset(
+    {
+        "redis.Redis.pipeline",
+        "redis.Redis.pubsub",
+        "redis.Redis.lock",
+        "redis.Redis.from_url",
+        "redis.Redis.get_encoder",
+        "redis.Redis.get_connection_kwargs",
+        "redis.Redis.register_script",
+        "boto3.Client.get_paginator",
+        "boto3.Client.get_waiter",
+        "boto3.Client.can_paginate",
+        "boto3.Client.generate_presigned_url",
+        "boto3.Client.generate_presigned_post",
+        "boto3.Resource.Bucket",
+        "boto3.Resource.Object",
+        "boto3.Resource.Table",
+        "boto3.Resource.Queue",
+    }
+)
+
+
+class Catalog:
+    """Looks a qualified call target up in the built-in rows plus the user's configuration."""
+
+    def __init__(self, extend: Iterable[str] = (), allowed: Iterable[str] = ()) -> None:
+        self._exact: dict[str, BlockingApi] = {}
+        wildcards: list[tuple[str, BlockingApi]] = []
+        for category, names in _ROWS:
+            for name in names:
+                api = BlockingApi(name, category)
+                if "*" in name:
+                    wildcards.append((name, api))
+                else:
+                    self._exact[name] = api
+        for pattern in extend:
+            api = BlockingApi(pattern, CUSTOM)
+            if any(ch in pattern for ch in "*?["):
+                wildcards.append((pattern, api))
+            else:
+                self._exact[pattern] = api
+        self._wildcards = [(_compile(pattern), api) for pattern, api in wildcards]
+        self._allowed = [_compile(pattern) for pattern in allowed]
+
+    def match(self, target: str) -> BlockingApi | None:
+        api = self._exact.get(target)
+        if api is None:
+            if target in _NON_BLOCKING or target.endswith(".__init__"):
+                return None
+            for regex, candidate in self._wildcards:
+                if regex.fullmatch(target):
+                    api = candidate
+                    break
+        if api is None:
+            return None
+        if any(regex.fullmatch(target) for regex in self._allowed):
+            return None
+        return api
+
+
+@lru_cache(maxsize=512)
+def _compile(pattern: str) -> re.Pattern[str]:
+    # Shell-style: `*` matches any run of characters, dots included.
+    return re.compile(fnmatch.translate(pattern))
+
+
+@lru_cache(maxsize=64)
+def catalog_for(extend: tuple[str, ...], allowed: tuple[str, ...]) -> Catalog:
+    return Catalog(extend, allowed)
+
+
+def all_rows() -> list[BlockingApi]:
+    """Every built-in row, for documentation and tests."""
+    return [BlockingApi(name, category) for category, names in _ROWS for name in names]

@@ -1,0 +1,1 @@
+"""FAPI3xx: security pitfalls."""

@@ -1,0 +1,420 @@
+"""The pipeline, top to bottom: discover files, run the per-file pass (cached, in parallel),
+run the project pass over the module summaries, apply fixes, and hand the results to a reporter.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi_lint.cache import ResultCache
+from fastapi_lint.checker import FileChecker, FileResult, syntax_error_diagnostic
+from fastapi_lint.diagnostics import Diagnostic, Location
+from fastapi_lint.discovery import SourcePath, discover, display_path, module_name_for
+from fastapi_lint.fixes import MAX_ROUNDS, applicable, apply_fixes, compiles
+from fastapi_lint.globs import PerFileIgnores
+from fastapi_lint.project import Project, refine_diagnostics, run_project_rules
+from fastapi_lint.registry import Rule
+from fastapi_lint.rules.meta import IOError_
+from fastapi_lint.settings import Settings
+from fastapi_lint.source import (
+    SourceDecodeError,
+    SourceFile,
+    SourceReadError,
+    WriteConflictError,
+    content_digest,
+    read_bytes,
+    source_from_bytes,
+    write_source,
+)
+
+# Below this many files to check, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 12
+
+
+@dataclass(slots=True)
+class RunOptions:
+    paths: list[Path]
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    use_cache: bool = True
+    stdin_data: bytes | None = None
+    stdin_filename: str | None = None
+    jobs: int | None = None
+    progress: Callable[[int, int], None] | None = None
+
+
+@dataclass(slots=True)
+class FileOutcome:
+    source: SourcePath
+    result: FileResult
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # remaining, after fixes
+    original_text: str | None = None
+    fixed_text: str | None = None  # set when fixes changed the text
+    fixes_applied: dict[str, int] = field(default_factory=dict)  # code -> count
+    fix_error: str | None = None
+
+
+@dataclass(slots=True)
+class RunResult:
+    outcomes: list[FileOutcome]
+    missing: list[str]
+    skipped: list[tuple[str, str]]
+    timings: dict[str, float]
+    files_checked: int = 0
+    files_cached: int = 0
+
+    @property
+    def diagnostics(self) -> list[tuple[FileOutcome, Diagnostic]]:
+        return [(o, d) for o in self.outcomes for d in o.diagnostics]
+
+    @property
+    def fixed_count(self) -> int:
+        return sum(sum(o.fixes_applied.values()) for o in self.outcomes)
+
+
+# -- worker processes -----------------------------------------------------------------------
+
+_WORKER_CHECKER: FileChecker | None = None
+
+
+def _init_worker(settings: Settings, codes: list[str]) -> None:
+    global _WORKER_CHECKER
+    from fastapi_lint.registry import rule_by_code
+
+    rules = [rule_by_code(code) for code in codes]
+    _WORKER_CHECKER = FileChecker(settings, [r for r in rules if r is not None])
+
+
+def _check_batch(batch: list[tuple[SourcePath, bytes]]) -> list[list]:
+    assert _WORKER_CHECKER is not None
+    return [check_bytes(_WORKER_CHECKER, source, data).to_data() for source, data in batch]
+
+
+def check_bytes(checker: FileChecker, source: SourcePath, data: bytes) -> FileResult:
+    digest = content_digest(data)
+    try:
+        decoded = source_from_bytes(data)
+    except SourceDecodeError as exc:
+        result = FileResult(path=source.display, digest=digest, syntax_error=True)
+        result.diagnostics.append(syntax_error_diagnostic(str(exc), exc.row, exc.column))
+        return result
+    result, _ = checker.check(
+        decoded.text, source.display, source.module, source.is_package, digest
+    )
+    return result
+
+
+def io_error_result(source: SourcePath, message: str) -> FileResult:
+    location = Location(1, 1)
+    result = FileResult(path=source.display, digest="")
+    result.diagnostics.append(
+        Diagnostic(
+            code=IOError_.code,
+            name=IOError_.name,
+            message=f"Cannot read the file: {message}",
+            start=0,
+            end=0,
+            location=location,
+            end_location=location,
+        )
+    )
+    return result
+
+
+# -- the run --------------------------------------------------------------------------------
+
+
+class Runner:
+    def __init__(
+        self, settings: Settings, rules: list[type[Rule]], cwd: Path | None = None
+    ) -> None:
+        self.settings = settings
+        self.rule_types = rules
+        self.rules = [rule() for rule in rules]
+        self.rules_by_code = {rule.code: rule for rule in self.rules}
+        self.checker = FileChecker(settings, rules)
+        self.cwd = cwd or Path.cwd()
+        self.per_file_ignores = PerFileIgnores(settings.per_file_ignores, settings.root)
+
+    def cache_key(self, source: SourcePath) -> str:
+        try:
+            return source.path.relative_to(self.settings.root).as_posix()
+        except ValueError:
+            return str(source.path)
+
+    def run(self, options: RunOptions) -> RunResult:
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        cache = None
+        if options.use_cache and self.settings.cache_dir is not None:
+            cache = ResultCache(
+                self.settings.cache_dir, self.settings.fingerprint(), self.settings.root
+            )
+        timings["cache_load"] = time.perf_counter() - started
+
+        if options.stdin_data is not None:
+            return self._run_stdin(options, cache, timings)
+
+        t0 = time.perf_counter()
+        found = discover(options.paths, self.settings, self.cwd)
+        timings["discovery"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        results: dict[SourcePath, FileResult] = {}
+        texts: dict[SourcePath, bytes] = {}
+        todo: list[tuple[SourcePath, bytes]] = []
+        stats: dict[SourcePath, tuple[int, int]] = {}
+        cached = 0
+        for source in found.files:
+            try:
+                st = os.stat(source.path)
+                stats[source] = (st.st_mtime_ns, st.st_size)
+            except OSError:
+                stats[source] = (0, 0)
+            key = self.cache_key(source)
+            if cache is not None:
+                hit = cache.get(key, *stats[source])
+                if hit is not None:
+                    hit.path = source.display
+                    results[source] = hit
+                    cached += 1
+                    continue
+            try:
+                data, _ = read_bytes(source.path)
+            except SourceReadError as exc:
+                results[source] = io_error_result(source, str(exc))
+                continue
+            if cache is not None:
+                hit = cache.get(key, 0, 0, digest=content_digest(data))
+                if hit is not None:
+                    hit.path = source.display
+                    results[source] = hit
+                    cache.put(key, *stats[source], hit)
+                    cached += 1
+                    continue
+            texts[source] = data
+            todo.append((source, data))
+        for source, result in self._check_all(todo, options):
+            results[source] = result
+            if cache is not None and not result.internal_error:
+                cache.put(self.cache_key(source), *stats[source], result)
+        timings["per_file"] = time.perf_counter() - t0
+
+        outcomes = [FileOutcome(source, results[source]) for source in found.files]
+        t0 = time.perf_counter()
+        project = self._project_pass(outcomes)
+        timings["project"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        if options.fix or options.diff:
+            for outcome in outcomes:
+                self._fix_file(outcome, project, options, cache, stats.get(outcome.source))
+        timings["fixes"] = time.perf_counter() - t0
+
+        if cache is not None:
+            cache.save()
+        timings["total"] = time.perf_counter() - started
+        return RunResult(
+            outcomes=outcomes,
+            missing=found.missing,
+            skipped=found.skipped,
+            timings=timings,
+            files_checked=len(todo),
+            files_cached=cached,
+        )
+
+    # -- per-file pass ------------------------------------------------------------------
+
+    def _check_all(self, todo: list[tuple[SourcePath, bytes]], options: RunOptions):
+        total = len(todo)
+        jobs = options.jobs or os.cpu_count() or 1
+        if jobs <= 1 or total < PARALLEL_THRESHOLD:
+            for done, (source, data) in enumerate(todo, 1):
+                yield source, check_bytes(self.checker, source, data)
+                if options.progress is not None:
+                    options.progress(done, total)
+            return
+        # Largest files first, in batches small enough to balance the workers.
+        ordered = sorted(todo, key=lambda item: len(item[1]), reverse=True)
+        batch_count = max(jobs * 4, 1)
+        batches = [ordered[i::batch_count] for i in range(batch_count)]
+        batches = [b for b in batches if b]
+        codes = [rule.code for rule in self.rule_types]
+        context = _mp_context()
+        done = 0
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(batches)),
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(self.settings, codes),
+        ) as pool:
+            for batch, data in zip(batches, pool.map(_check_batch, batches), strict=True):
+                for (source, _), result_data in zip(batch, data, strict=True):
+                    yield source, FileResult.from_data(result_data)
+                done += len(batch)
+                if options.progress is not None:
+                    options.progress(done, total)
+
+    # -- project pass -------------------------------------------------------------------
+
+    def _project_pass(self, outcomes: list[FileOutcome], extra_summaries=()) -> Project:
+        summaries = [o.result.summary for o in outcomes if o.result.summary is not None]
+        project = Project([*summaries, *extra_summaries])
+        noqa = {o.result.path: o.result.noqa for o in outcomes}
+        modules = [o.result.summary for o in outcomes if o.result.summary is not None]
+        project_diagnostics = run_project_rules(project, self.rules, modules, noqa)
+        for outcome in outcomes:
+            diagnostics = refine_diagnostics(
+                project, self.rules_by_code, outcome.result.diagnostics
+            )
+            diagnostics.extend(project_diagnostics.get(outcome.result.path, ()))
+            outcome.diagnostics = self._filter(outcome.source, diagnostics)
+        return project
+
+    def _filter(self, source: SourcePath, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        ignored = self.per_file_ignores.codes_for(source.path)
+        if ignored:
+            from fastapi_lint.registry import code_matches
+
+            diagnostics = [
+                d
+                for d in diagnostics
+                if d.code.startswith("FAPI00") or not code_matches(ignored, d.code)
+            ]
+        return sorted(diagnostics, key=Diagnostic.sort_key)
+
+    def _diagnostics_for(
+        self, source: SourcePath, result: FileResult, project: Project
+    ) -> list[Diagnostic]:
+        diagnostics = refine_diagnostics(project, self.rules_by_code, result.diagnostics)
+        if result.summary is not None:
+            extra = run_project_rules(
+                project, self.rules, [result.summary], {result.path: result.noqa}
+            )
+            diagnostics.extend(extra.get(result.path, ()))
+        return self._filter(source, diagnostics)
+
+    # -- fixes --------------------------------------------------------------------------
+
+    def _fix_file(
+        self,
+        outcome: FileOutcome,
+        project: Project,
+        options: RunOptions,
+        cache: ResultCache | None,
+        stat: tuple[int, int] | None,
+        source_file: SourceFile | None = None,
+    ) -> None:
+        if outcome.result.syntax_error or not applicable(outcome.diagnostics, options.unsafe_fixes):
+            return
+        source = outcome.source
+        if source_file is None:
+            try:
+                data, _ = read_bytes(source.path)
+                source_file = source_from_bytes(data)
+            except (SourceReadError, SourceDecodeError) as exc:
+                outcome.fix_error = f"not fixed: {exc}"
+                return
+            source_file.size = len(data)
+        original = source_file.text
+        text = original
+        diagnostics = outcome.diagnostics
+        result = outcome.result
+        counts: dict[str, int] = {}
+        for _ in range(MAX_ROUNDS):
+            fixable = applicable(diagnostics, options.unsafe_fixes)
+            if not fixable:
+                break
+            applied = apply_fixes(text, fixable, source_file.newline)
+            if not applied.applied or applied.text == text:
+                break
+            new_result, _ = self.checker.check(
+                applied.text,
+                source.display,
+                source.module,
+                source.is_package,
+                content_digest(source_file.encode(applied.text)),
+            )
+            if new_result.syntax_error:
+                codes = ", ".join(sorted({d.code for d in applied.applied}))
+                outcome.fix_error = (
+                    f"fixes for {codes} were not applied: the result would not parse"
+                )
+                break
+            for diagnostic in applied.applied:
+                counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
+            text = applied.text
+            result = new_result
+            diagnostics = self._diagnostics_for(source, result, project)
+        if text == original:
+            return
+        if compiles(original, source.display) and not compiles(text, source.display):
+            outcome.fix_error = "fixes were not applied: the fixed file would not compile"
+            return
+        outcome.original_text = original
+        outcome.fixed_text = text
+        outcome.fixes_applied = counts
+        outcome.result = result
+        outcome.diagnostics = diagnostics
+        if options.diff or options.stdin_data is not None:
+            return
+        try:
+            write_source(source.path, source_file, text)
+        except WriteConflictError as exc:
+            outcome.fix_error = f"not written: {exc}"
+            outcome.fixed_text = None
+            outcome.fixes_applied = {}
+            outcome.result = outcome.result
+            return
+        except OSError as exc:
+            outcome.fix_error = f"not written: {exc.strerror or exc}"
+            outcome.fixed_text = None
+            outcome.fixes_applied = {}
+            return
+        if cache is not None:
+            try:
+                st = os.stat(source.path)
+                cache.put(self.cache_key(source), st.st_mtime_ns, st.st_size, result)
+            except OSError:
+                pass
+
+    # -- stdin --------------------------------------------------------------------------
+
+    def _run_stdin(self, options: RunOptions, cache: ResultCache | None, timings) -> RunResult:
+        started = time.perf_counter()
+        filename = options.stdin_filename or "-"
+        path = Path(os.path.abspath(filename)) if options.stdin_filename else self.cwd / "-.py"
+        module, is_package = module_name_for(path, self.settings)
+        display = display_path(path, self.cwd) if options.stdin_filename else "-"
+        source = SourcePath(path, display, module, is_package)
+        data = options.stdin_data or b""
+        try:
+            source_file: SourceFile | None = source_from_bytes(data)
+        except SourceDecodeError:
+            source_file = None
+        result = check_bytes(self.checker, source, data)
+        outcome = FileOutcome(source, result)
+        if source_file is not None:
+            outcome.original_text = source_file.text
+        # Cross-module facts come from the last full run's cache, when there is one.
+        others = cache.summaries(exclude=self.cache_key(source)) if cache is not None else []
+        project = self._project_pass([outcome], extra_summaries=others)
+        if (options.fix or options.diff) and source_file is not None:
+            self._fix_file(outcome, project, options, None, None, source_file=source_file)
+        timings["total"] = time.perf_counter() - started
+        return RunResult([outcome], [], [], timings, files_checked=1)
+
+
+def _mp_context():
+    import multiprocessing
+
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")

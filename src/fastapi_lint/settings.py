@@ -1,0 +1,308 @@
+"""Configuration: ``[tool.fastapi-lint]`` in the nearest ``pyproject.toml`` (or ``--config``).
+
+The table is validated with a pydantic model; any problem is reported as one ``ConfigError``
+naming the file, the key and what is accepted (the CLI turns it into exit code 2).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+from fastapi_lint import __version__
+
+TOOL_TABLE = "fastapi-lint"
+DEFAULT_CACHE_DIR = ".fastapi_lint_cache"
+OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "github", "sarif", "gitlab")
+
+# Directories skipped when discovering files, unless `exclude` replaces this list.
+DEFAULT_EXCLUDE = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".git-rewrite",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pytype",
+    ".ruff_cache",
+    ".fastapi_lint_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+)
+
+
+class ConfigError(Exception):
+    """A configuration problem, already phrased for the user."""
+
+
+class _Table(BaseModel):
+    """The accepted keys of ``[tool.fastapi-lint]`` (kebab-case in TOML)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        alias_generator=lambda name: name.replace("_", "-"),
+        strict=True,
+    )
+
+    select: list[str] | None = None
+    ignore: list[str] = Field(default_factory=list)
+    extend_select: list[str] = Field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict)
+    exclude: list[str] | None = None
+    extend_exclude: list[str] = Field(default_factory=list)
+    respect_gitignore: bool = True
+    src: list[str] | None = None
+    cache_dir: str | None = None
+    output_format: (
+        Literal["full", "concise", "json", "json-lines", "github", "sarif", "gitlab"] | None
+    ) = None
+    unsafe_fixes: bool | None = None
+    extend_blocking_calls: list[str] = Field(default_factory=list)
+    allowed_blocking_calls: list[str] = Field(default_factory=list)
+
+    @field_validator("select", "ignore", "extend_select")
+    @classmethod
+    def _selectors(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return value
+        _check_selectors(value)
+        return [v.upper() for v in value]
+
+    @field_validator("per_file_ignores")
+    @classmethod
+    def _per_file(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for codes in value.values():
+            _check_selectors(codes)
+        return {pattern: [c.upper() for c in codes] for pattern, codes in value.items()}
+
+
+def _check_selectors(values: list[str]) -> None:
+    from fastapi_lint.registry import is_valid_selector
+
+    for value in values:
+        if not is_valid_selector(value.upper()):
+            raise ValueError(f"unknown rule selector `{value}`")
+
+
+ACCEPTED_KEYS = sorted(field.alias or name for name, field in _Table.model_fields.items())
+
+
+@dataclass(slots=True)
+class Settings:
+    """The effective settings of one run (configuration file plus command line)."""
+
+    root: Path
+    config_file: Path | None = None
+    select: list[str] = field(default_factory=lambda: ["FAPI"])
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
+    extend_exclude: list[str] = field(default_factory=list)
+    respect_gitignore: bool = True
+    src: list[Path] = field(default_factory=list)
+    cache_dir: Path | None = None
+    output_format: str | None = None
+    unsafe_fixes: bool | None = None
+    extend_blocking_calls: list[str] = field(default_factory=list)
+    allowed_blocking_calls: list[str] = field(default_factory=list)
+
+    def enabled_rules(self):
+        from fastapi_lint.registry import select_rules
+
+        return select_rules(self.select, self.ignore, self.extend_select)
+
+    def fingerprint(self) -> str:
+        """A digest of everything that changes a file's result; part of the cache key."""
+        payload = {
+            "version": __version__,
+            "rules": [rule.code for rule in self.enabled_rules()],
+            "extend_blocking_calls": sorted(self.extend_blocking_calls),
+            "allowed_blocking_calls": sorted(self.allowed_blocking_calls),
+            "src": [str(p) for p in self.src],
+        }
+        data = json.dumps(payload, sort_keys=True).encode()
+        return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+def find_config(start: Path) -> tuple[Path | None, Path]:
+    """(config file, project root): the nearest pyproject.toml with our table, else the nearest
+    pyproject.toml (for the root only), else ``start`` itself."""
+    start = start.resolve()
+    if start.is_file():
+        start = start.parent
+    nearest_pyproject: Path | None = None
+    for directory in (start, *start.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            if nearest_pyproject is None:
+                nearest_pyproject = candidate
+            if _has_tool_table(candidate):
+                return candidate, directory
+    if nearest_pyproject is not None:
+        return None, nearest_pyproject.parent
+    return None, start
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if f"[tool.{TOOL_TABLE}" not in text and f'"{TOOL_TABLE}"' not in text:
+        return False
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return True  # let load_settings report the syntax error
+    return isinstance(data.get("tool", {}).get(TOOL_TABLE), dict)
+
+
+def _read_table(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: configuration is not UTF-8 text") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get(TOOL_TABLE, {})
+        where = f"[tool.{TOOL_TABLE}]"
+    else:
+        table, where = data, "top level"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: {where} must be a table")
+    return table
+
+
+def _describe_validation_error(path: Path, where: str, error: ValidationError) -> str:
+    first = error.errors()[0]
+    loc = [str(part) for part in first["loc"]]
+    key = loc[0] if loc else "?"
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        return f"{path}: {where}: unknown key `{key}`; accepted keys: " + ", ".join(
+            f"`{k}`" for k in ACCEPTED_KEYS
+        )
+    if kind == "value_error":
+        message = str(first.get("ctx", {}).get("error", first["msg"]))
+        return (
+            f"{path}: {where}: `{key}`: {message}; expected `ALL`, `FAPI`, a family such as "
+            "`FAPI1`, or an existing code such as `FAPI101` (see `fastapi-lint rule --all`)"
+        )
+    expected = _EXPECTED.get(key, "a value of the documented type")
+    detail = ".".join(loc[1:])
+    inner = f" (at `{detail}`)" if detail else ""
+    return f"{path}: {where}: `{key}` must be {expected}{inner}; got {first['input']!r}"
+
+
+_EXPECTED = {
+    "select": "a list of rule codes or prefixes",
+    "ignore": "a list of rule codes or prefixes",
+    "extend-select": "a list of rule codes or prefixes",
+    "per-file-ignores": "a table of glob = [rule codes]",
+    "exclude": "a list of glob patterns",
+    "extend-exclude": "a list of glob patterns",
+    "respect-gitignore": "true or false",
+    "src": "a list of directories",
+    "cache-dir": "a directory path string",
+    "output-format": "one of " + ", ".join(f'"{f}"' for f in OUTPUT_FORMATS),
+    "unsafe-fixes": "true or false",
+    "extend-blocking-calls": "a list of qualified-name patterns such as `mycorp.storage.*`",
+    "allowed-blocking-calls": "a list of qualified-name patterns",
+}
+
+
+def load_settings(start: Path, config_path: Path | None = None) -> Settings:
+    """The settings for a run whose paths start at ``start``."""
+    if config_path is not None:
+        config_path = config_path.resolve()
+        if not config_path.is_file():
+            raise ConfigError(f"{config_path}: configuration file not found")
+        config_file: Path | None = config_path
+        root = config_path.parent
+    else:
+        config_file, root = find_config(start)
+    settings = Settings(root=root, config_file=config_file)
+    if config_file is not None:
+        raw = _read_table(config_file)
+        where = f"[tool.{TOOL_TABLE}]" if config_file.name == "pyproject.toml" else "top level"
+        try:
+            table = _Table.model_validate(raw)
+        except ValidationError as exc:
+            raise ConfigError(_describe_validation_error(config_file, where, exc)) from None
+        _apply(settings, table)
+    if not settings.src:
+        settings.src = [root]
+        if (root / "src").is_dir():
+            settings.src.append(root / "src")
+    if settings.cache_dir is None:
+        settings.cache_dir = root / DEFAULT_CACHE_DIR
+    return settings
+
+
+def _apply(settings: Settings, table: _Table) -> None:
+    root = settings.root
+    if table.select is not None:
+        settings.select = table.select
+    settings.ignore = table.ignore
+    settings.extend_select = table.extend_select
+    settings.per_file_ignores = table.per_file_ignores
+    if table.exclude is not None:
+        settings.exclude = table.exclude
+    settings.extend_exclude = table.extend_exclude
+    settings.respect_gitignore = table.respect_gitignore
+    if table.src is not None:
+        settings.src = [(root / s).resolve() for s in table.src]
+    if table.cache_dir is not None:
+        settings.cache_dir = (root / table.cache_dir).resolve()
+    settings.output_format = table.output_format
+    settings.unsafe_fixes = table.unsafe_fixes
+    settings.extend_blocking_calls = table.extend_blocking_calls
+    settings.allowed_blocking_calls = table.allowed_blocking_calls
+
+
+def validate_cli_selectors(option: str, values: list[str]) -> list[str]:
+    from fastapi_lint.registry import is_valid_selector
+
+    result = []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip().upper()
+            if not part:
+                continue
+            if not is_valid_selector(part):
+                raise ConfigError(
+                    f"{option}: unknown rule selector `{part}`; expected `ALL`, `FAPI`, a family "
+                    "such as `FAPI1`, or an existing code such as `FAPI101`"
+                )
+            result.append(part)
+    return result

@@ -1,0 +1,112 @@
+"""The per-module summary: what the project pass needs to know about a module, and nothing more.
+
+Summaries are small, plain data and cached with the file's result, so that the project pass can
+run over every module of a project without parsing the unchanged ones again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi_lint.serial import from_data, to_data
+
+
+@dataclass(slots=True)
+class Span:
+    row: int
+    column: int
+    end_row: int
+    end_column: int
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class CallSite:
+    target: str  # qualified name of the callee as resolved in this module
+    span: Span
+    awaited: bool = False  # operand of `await`
+    discarded: bool = False  # an expression statement: the result is dropped
+    # Rule-specific facts about the call (for example a prepared fix).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class RouteSummary:
+    methods: list[str]
+    path: str | None
+    router: str | None  # qualified name of the app/router the route is registered on
+    span: Span
+    websocket: bool = False
+    confirmed: bool = True
+    # Literal keyword arguments of the registration (status_code, operation_id, ...), as source.
+    options: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class FunctionSummary:
+    qualname: str  # within the module: "Service.fetch"
+    name: str
+    span: Span  # of the `def` line's name
+    is_async: bool
+    class_qualname: str | None = None
+    decorators: list[str | None] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    routes: list[RouteSummary] = field(default_factory=list)
+    calls: list[CallSite] = field(default_factory=list)
+    returns: str | None = None  # qualified name of the return annotation's class
+    depends: list[str] = field(default_factory=list)  # dependencies named in its parameters
+    has_await: bool = False
+    is_generator: bool = False
+    is_staticmethod: bool = False
+    is_classmethod: bool = False
+
+
+@dataclass(slots=True)
+class ClassSummary:
+    qualname: str
+    name: str
+    span: Span
+    bases: list[str | None] = field(default_factory=list)
+    methods: list[str] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)  # attribute -> type qualname
+
+
+@dataclass(slots=True)
+class AppSummary:
+    name: str
+    kind: str  # "app" or "router"
+    span: Span
+    options: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ModuleSummary:
+    module: str  # dotted module name ("app.services.payments")
+    path: str  # as reported
+    is_package: bool = False
+    imports: dict[str, str] = field(default_factory=dict)  # module-level local name -> qualname
+    star_imports: list[str] = field(default_factory=list)
+    # Module-level variables whose type is known: name -> type qualname.
+    variables: dict[str, str] = field(default_factory=dict)
+    functions: list[FunctionSummary] = field(default_factory=list)
+    classes: list[ClassSummary] = field(default_factory=list)
+    apps: list[AppSummary] = field(default_factory=list)
+    # Callables of other modules this module hands to FastAPI: (qualname, role).
+    references: list[list[str]] = field(default_factory=list)
+    # Rule-family facts: kind -> list of JSON-able records (see each family's project rules).
+    facts: dict[str, list[Any]] = field(default_factory=dict)
+
+    def add_fact(self, kind: str, record: Any) -> None:
+        self.facts.setdefault(kind, []).append(record)
+
+    def to_data(self) -> Any:
+        return to_data(self)
+
+    @staticmethod
+    def from_data(data: Any) -> ModuleSummary:
+        return from_data(ModuleSummary, data)
+
+    def qualify(self, qualname: str) -> str:
+        return f"{self.module}.{qualname}" if self.module else qualname
