@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import ast
 import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -94,9 +95,7 @@ class FileChecker:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError as exc:
             result.syntax_error = True
-            result.diagnostics.append(
-                syntax_error_diagnostic(exc.message, exc.raw_line, exc.raw_column + 1)
-            )
+            result.diagnostics.append(_describe_syntax_error(text, path, exc))
             return result, None
         except RecursionError:
             result.syntax_error = True
@@ -156,6 +155,19 @@ class FileChecker:
             ctx.state.setdefault("__internal_errors__", []).append((rule.code, f"{detail}{where}"))
         finally:
             ctx.rule = None
+
+
+def _describe_syntax_error(text: str, path: str, exc: cst.ParserSyntaxError) -> Diagnostic:
+    """CPython's own message and location when it agrees the file is invalid (it is precise);
+    libcst's otherwise (syntax newer than the running interpreter)."""
+    try:
+        compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:
+        if error.lineno:
+            return syntax_error_diagnostic(error.msg, error.lineno, max(error.offset or 1, 1))
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return syntax_error_diagnostic(exc.message, exc.raw_line, exc.raw_column + 1)
 
 
 def _internal_error(code: str, error: str) -> Diagnostic:

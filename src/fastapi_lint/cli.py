@@ -89,6 +89,11 @@ def main() -> None:
     help="The name of the file read from stdin (with `-` as the path).",
 )
 @click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply exclusions to files named on the command line too (for pre-commit).",
+)
+@click.option(
     "--jobs",
     "-j",
     type=click.IntRange(min=1),
@@ -119,6 +124,7 @@ def check(
     no_cache,
     config_path,
     stdin_filename,
+    force_exclude,
     jobs,
     quiet,
     verbose,
@@ -142,6 +148,7 @@ def check(
             no_cache=no_cache,
             config_path=config_path,
             stdin_filename=stdin_filename,
+            force_exclude=force_exclude,
             jobs=jobs,
             quiet=quiet,
             verbose=verbose,
@@ -180,6 +187,7 @@ def _check(
     no_cache,
     config_path,
     stdin_filename,
+    force_exclude,
     jobs,
     quiet,
     verbose,
@@ -234,6 +242,7 @@ def _check(
         diff=diff,
         use_cache=not no_cache,
         jobs=jobs,
+        force_exclude=force_exclude,
         progress=progress,
     )
     if use_stdin:

@@ -80,7 +80,7 @@ class Diagnostic:
     location: Location = Location(1, 1)
     end_location: Location = Location(1, 1)
     fix: Fix | None = None
-    # The row a ``# noqa`` comment has to be on to suppress this diagnostic.
+    # The row a suppression comment has to be on to silence this diagnostic.
     noqa_row: int = 1
     # Extra facts for the project pass (for example the qualified name of the enclosing
     # function, so that a message can name a dependency declared in another module).

@@ -71,21 +71,36 @@ class _Ignorer:
     def __init__(self, settings: Settings) -> None:
         self.root = Path(os.path.abspath(settings.root))
         patterns = [*settings.exclude, *settings.extend_exclude]
-        self.exclude = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(patterns)
         self.respect_gitignore = settings.respect_gitignore
-        self._gitignores: dict[Path, pathspec.PathSpec | None] = {}
+        self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
 
-    def _gitignore(self, directory: Path) -> pathspec.PathSpec | None:
+    def _gitignore(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._gitignores:
             spec = None
             candidate = directory / ".gitignore"
             try:
                 lines = candidate.read_text(encoding="utf-8", errors="replace").splitlines()
-                spec = pathspec.PathSpec.from_lines("gitwildmatch", lines)
+                spec = pathspec.GitIgnoreSpec.from_lines(lines)
             except OSError:
                 spec = None
             self._gitignores[directory] = spec
         return self._gitignores[directory]
+
+    def for_start(self, start: Path) -> _Ignorer:
+        """The ignorer for walking ``start``, a directory named on the command line.
+
+        When ``start`` is itself excluded or ignored (``check .venv/lib/.../site-packages``),
+        the user asked for it: patterns then apply below it only, as if it were the root.
+        """
+        if start == self.root or self.ignored(start, is_dir=True) is None:
+            return self
+        scoped = _Ignorer.__new__(_Ignorer)
+        scoped.root = start
+        scoped.exclude = self.exclude
+        scoped.respect_gitignore = self.respect_gitignore
+        scoped._gitignores = self._gitignores
+        return scoped
 
     def ignored(self, path: Path, is_dir: bool) -> str | None:
         try:
@@ -121,7 +136,12 @@ class _Ignorer:
         return None
 
 
-def discover(paths: Iterable[Path], settings: Settings, cwd: Path | None = None) -> Discovery:
+def discover(
+    paths: Iterable[Path],
+    settings: Settings,
+    cwd: Path | None = None,
+    force_exclude: bool = False,
+) -> Discovery:
     cwd = cwd or Path.cwd()
     root = Path(os.path.abspath(settings.root))
     real_root = Path(os.path.realpath(root))
@@ -142,14 +162,23 @@ def discover(paths: Iterable[Path], settings: Settings, cwd: Path | None = None)
             missing.append(str(given))
             continue
         if absolute.is_file() or (absolute.is_symlink() and not absolute.is_dir()):
-            add(absolute)  # named explicitly: always checked (an unreadable one is reported)
+            # Named explicitly: checked even when excluded, unless --force-exclude (pre-commit
+            # passes every staged file by name).
+            reason = ignorer.ignored(absolute, is_dir=False) if force_exclude else None
+            if reason is None and force_exclude:
+                reason = _excluded_ancestor(ignorer, absolute)
+            if reason is None:
+                add(absolute)
+            else:
+                skipped.append((display_path(absolute, cwd), reason))
             continue
+        walk_ignorer = ignorer.for_start(absolute)
         for directory, dirnames, filenames in os.walk(absolute, followlinks=False):
             base = Path(directory)
             kept = []
             for name in sorted(dirnames):
                 child = base / name
-                reason = ignorer.ignored(child, is_dir=True)
+                reason = walk_ignorer.ignored(child, is_dir=True)
                 if reason is None and child.is_symlink():
                     # Like git and ruff: links to directories are not followed (no loops).
                     reason = "symbolic link to a directory (not followed)"
@@ -162,7 +191,7 @@ def discover(paths: Iterable[Path], settings: Settings, cwd: Path | None = None)
                 if not name.endswith(PYTHON_SUFFIXES):
                     continue
                 child = base / name
-                reason = ignorer.ignored(child, is_dir=False)
+                reason = walk_ignorer.ignored(child, is_dir=False)
                 if reason is None and child.is_symlink():
                     reason = _outside_root(child, real_root)
                 if reason is None:
@@ -170,6 +199,20 @@ def discover(paths: Iterable[Path], settings: Settings, cwd: Path | None = None)
                 else:
                     skipped.append((display_path(child, cwd), reason))
     return Discovery(sorted(files.values(), key=lambda f: f.display), skipped, missing)
+
+
+def _excluded_ancestor(ignorer: _Ignorer, path: Path) -> str | None:
+    for parent in path.parents:
+        if parent == ignorer.root:
+            return None
+        try:
+            parent.relative_to(ignorer.root)
+        except ValueError:
+            return None
+        reason = ignorer.ignored(parent, is_dir=True)
+        if reason is not None:
+            return reason
+    return None
 
 
 def _outside_root(path: Path, real_root: Path) -> str | None:

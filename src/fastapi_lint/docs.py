@@ -79,3 +79,37 @@ def first_paragraph(text: str) -> str:
     sections = page_sections(text)
     what = sections.get("What it does", "")
     return what.split("\n\n")[0].replace("\n", " ").strip()
+
+
+TABLE_START = "<!-- rules-table:start -->"
+TABLE_END = "<!-- rules-table:end -->"
+
+
+def rules_table() -> str:
+    """The README's rule table, generated from the registry."""
+    from fastapi_lint.registry import all_rules
+
+    lines = ["| Code | Name | Fix | What it finds |", "|------|------|-----|---------------|"]
+    for rule in all_rules():
+        lines.append(
+            f"| [{rule.code}](rules/{rule.code}.md) | {rule.name} | "
+            f"{rule.fix_availability.value} | {rule.summary} |"
+        )
+    return "\n".join(lines)
+
+
+def update_readme(readme: Path) -> bool:
+    """Rewrite the table between the markers; True when the file changed."""
+    text = readme.read_text(encoding="utf-8")
+    start = text.index(TABLE_START) + len(TABLE_START)
+    end = text.index(TABLE_END)
+    new = text[:start] + "\n" + rules_table() + "\n" + text[end:]
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+        return True
+    return False
+
+
+if __name__ == "__main__":  # `uv run python -m fastapi_lint.docs` refreshes the README table
+    changed = update_readme(Path(__file__).resolve().parents[2] / "README.md")
+    print("README.md updated" if changed else "README.md already up to date")

@@ -76,6 +76,9 @@ _INTERESTING_CALL_NAMES = frozenset(
 class DependencyUse:
     """A ``Depends(x)`` / ``Security(x)`` marker in this module."""
 
+    def __repr__(self) -> str:
+        return f"DependencyUse({self.target_name!r})"
+
     call: cst.Call
     target: cst.BaseExpression | None  # the dependency expression (None: taken from the annotation)
     target_name: str | None  # its qualified name when it names something
@@ -86,10 +89,14 @@ class DependencyUse:
 class AppOrRouter:
     """A module-level ``app = FastAPI(...)`` or ``router = APIRouter(...)``."""
 
+    def __repr__(self) -> str:
+        return f"AppOrRouter({self.qualname!r}, {self.kind}, prefix={self.prefix!r})"
+
     name: str
     qualname: str
     kind: str  # "app" or "router"
     call: cst.Call
+    prefix: str = ""
 
 
 @dataclass(slots=True)
@@ -141,11 +148,19 @@ class FastAPIModelBuilder:
         self._classes_by_name = {resolver.local(c.qualname): c for c in walk.classes}
 
     def build(self) -> FastAPIModel:
+        interesting = [
+            (call, name, frame)
+            for call, frame in self.walk.calls
+            if (name := _call_name(call)) in _INTERESTING_CALL_NAMES
+        ]
+        # Apps and routers first: route labels need their prefixes.
+        for call, name, frame in interesting:
+            if name in ("FastAPI", "APIRouter"):
+                self._call(call, name, frame)
         for function in self.walk.functions:
             self._decorators(function)
-        for call, frame in self.walk.calls:
-            name = _call_name(call)
-            if name in _INTERESTING_CALL_NAMES:
+        for call, name, frame in interesting:
+            if name not in ("FastAPI", "APIRouter"):
                 self._call(call, name, frame)
         for klass in self.walk.classes:
             self._middleware_class(klass)
@@ -220,6 +235,10 @@ class FastAPIModelBuilder:
             return None
         path_expr = _argument(call, path_index, "path")
         path = string_value(path_expr)
+        router_name = self._router_name(receiver, frame)
+        local = next((a for a in self.model.apps if a.qualname == router_name), None)
+        if path is not None and local is not None and local.prefix:
+            path = local.prefix + path
         if path_expr is None and not confirmed:
             return None
         if not confirmed and path is None:
@@ -228,7 +247,7 @@ class FastAPIModelBuilder:
             methods=methods,
             path=path,
             router=receiver,
-            router_name=self._router_name(receiver, frame),
+            router_name=router_name,
             node=node,
             call=call,
             websocket=websocket,
@@ -314,7 +333,10 @@ class FastAPIModelBuilder:
             for assign_target in parent.targets:
                 if isinstance(assign_target.target, cst.Name):
                     name = assign_target.target.value
-                    self.model.apps.append(AppOrRouter(name, self.resolver.local(name), kind, call))
+                    prefix = string_value(keyword_argument(call, "prefix")) or ""
+                    self.model.apps.append(
+                        AppOrRouter(name, self.resolver.local(name), kind, call, prefix)
+                    )
         for arg in call.args:
             if arg.keyword is None:
                 continue

@@ -27,7 +27,7 @@ class PerFileIgnores:
     def __init__(self, table: dict[str, list[str]], root: Path) -> None:
         self.root = Path(os.path.abspath(root))
         self.entries = [
-            (pathspec.PathSpec.from_lines("gitwildmatch", expand_braces(pattern)), codes)
+            (pathspec.GitIgnoreSpec.from_lines(expand_braces(pattern)), codes)
             for pattern, codes in table.items()
         ]
 

@@ -47,6 +47,7 @@ class RunOptions:
     stdin_data: bytes | None = None
     stdin_filename: str | None = None
     jobs: int | None = None
+    force_exclude: bool = False
     progress: Callable[[int, int], None] | None = None
 
 
@@ -163,7 +164,7 @@ class Runner:
             return self._run_stdin(options, cache, timings)
 
         t0 = time.perf_counter()
-        found = discover(options.paths, self.settings, self.cwd)
+        found = discover(options.paths, self.settings, self.cwd, options.force_exclude)
         timings["discovery"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()

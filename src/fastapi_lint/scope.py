@@ -34,6 +34,9 @@ class BindingKind(enum.Enum):
 
 @dataclass(slots=True, eq=False)
 class Binding:
+    def __repr__(self) -> str:
+        return f"Binding({self.name!r}, {self.kind.value}, qualname={self.qualname!r})"
+
     name: str
     kind: BindingKind
     node: cst.CSTNode
@@ -62,6 +65,9 @@ class Role(enum.Enum):
 @dataclass(slots=True, eq=False)
 class RouteInfo:
     """One registration of a handler: ``@router.get("/path")`` or ``app.add_api_route(...)``."""
+
+    def __repr__(self) -> str:
+        return f"RouteInfo({self.label!r}, router={self.router_name!r})"
 
     methods: tuple[str, ...]
     path: str | None
@@ -92,6 +98,9 @@ class RouteInfo:
 
 @dataclass(slots=True, eq=False)
 class FunctionInfo:
+    def __repr__(self) -> str:
+        return f"FunctionInfo({self.qualname!r}, async={self.is_async}, roles={sorted(r.value for r in self.roles)})"
+
     node: cst.FunctionDef
     name: str
     qualname: str  # dotted within the module: "Service.fetch", "create_app.<locals>.read"
@@ -131,6 +140,9 @@ class FunctionInfo:
 
 @dataclass(slots=True, eq=False)
 class ClassInfo:
+    def __repr__(self) -> str:
+        return f"ClassInfo({self.qualname!r})"
+
     node: cst.ClassDef
     name: str
     qualname: str
@@ -146,6 +158,9 @@ class ClassInfo:
 
 @dataclass(slots=True, eq=False)
 class Frame:
+    def __repr__(self) -> str:
+        return f"Frame({self.kind.value}, {self.qualname!r})"
+
     kind: FrameKind
     node: cst.CSTNode
     parent: Frame | None

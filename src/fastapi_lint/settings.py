@@ -6,8 +6,10 @@ naming the file, the key and what is accepted (the CLI turns it into exit code 2
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,6 +142,7 @@ class Settings:
         """A digest of everything that changes a file's result; part of the cache key."""
         payload = {
             "version": __version__,
+            "code": _code_fingerprint(),
             "rules": [rule.code for rule in self.enabled_rules()],
             "extend_blocking_calls": sorted(self.extend_blocking_calls),
             "allowed_blocking_calls": sorted(self.allowed_blocking_calls),
@@ -147,6 +150,21 @@ class Settings:
         }
         data = json.dumps(payload, sort_keys=True).encode()
         return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """Changes whenever the linter's own modules change (a development checkout), so that a
+    cache never outlives the rules that produced it."""
+    package = Path(__file__).parent
+    parts = []
+    for path in sorted(package.rglob("*.py")):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        parts.append(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=8).hexdigest()
 
 
 def find_config(start: Path) -> tuple[Path | None, Path]:
@@ -192,7 +210,7 @@ def _read_table(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        raise ConfigError(f"{path}: invalid TOML: {_toml_error(exc, text)}") from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get(TOOL_TABLE, {})
         where = f"[tool.{TOOL_TABLE}]"
@@ -201,6 +219,23 @@ def _read_table(path: Path) -> dict[str, Any]:
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: {where} must be a table")
     return table
+
+
+_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
+
+
+def _toml_error(exc: Exception, text: str) -> str:
+    """The parser's message, always with a line and column."""
+    message = str(exc)
+    match = _TOML_POSITION.search(message)
+    if match is not None:
+        message = message[: match.start()]
+        if match.group(1):
+            return f"{message} at line {match.group(1)}, column {match.group(2)}"
+    lines = text.splitlines() or [""]
+    line = len(lines) + (1 if text.endswith("\n") else 0)
+    column = 1 if text.endswith("\n") else len(lines[-1]) + 1
+    return f"{message} at line {line}, column {column} (end of file)"
 
 
 def _describe_validation_error(path: Path, where: str, error: ValidationError) -> str:

@@ -217,6 +217,8 @@ class _Walker:
         if node.returns is not None:
             push((node.returns, node, frame))
         push((node.params, node, frame))
+        if node.type_parameters is not None:
+            push((node.type_parameters, node, frame))
         push((node.name, node, frame))
         for decorator in reversed(node.decorators):
             push((decorator, node, frame))
@@ -251,6 +253,9 @@ class _Walker:
             push((keyword, node, frame))
         for base in reversed(node.bases):
             push((base, node, frame))
+        if node.type_parameters is not None:
+            push((node.type_parameters, node, frame))
+        push((node.name, node, frame))
         for decorator in reversed(node.decorators):
             push((decorator, node, frame))
         return True

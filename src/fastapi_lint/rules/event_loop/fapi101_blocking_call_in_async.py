@@ -17,6 +17,50 @@ def catalog_from(ctx: FileContext):
     )
 
 
+# Sockets can be switched to non-blocking mode, where these methods never wait.
+NON_BLOCKING_CAPABLE = ("socket.socket.", "ssl.SSLSocket.")
+_NON_BLOCKING_ERRORS = frozenset(
+    {"BlockingIOError", "InterruptedError", "ssl.SSLWantReadError", "ssl.SSLWantWriteError"}
+)
+
+
+def uses_non_blocking_socket(node: cst.Call, ctx: FileContext) -> bool:
+    """The call sits in a ``try`` that handles ``BlockingIOError`` (the non-blocking idiom), or
+    its receiver had ``setblocking(False)`` / ``settimeout(0)`` called on it in the function."""
+    parents = ctx.walk.parents
+    current: cst.CSTNode | None = node
+    while current is not None and not isinstance(current, (cst.FunctionDef, cst.Lambda)):
+        parent = parents.get(current)
+        if isinstance(parent, cst.Try) and current is parent.body:
+            for handler in parent.handlers:
+                if handler.type is None:
+                    continue
+                types = (
+                    [e.value for e in handler.type.elements]
+                    if isinstance(handler.type, cst.Tuple)
+                    else [handler.type]
+                )
+                if any(ctx.qualname(t) in _NON_BLOCKING_ERRORS for t in types):
+                    return True
+        current = parent
+    if not isinstance(node.func, cst.Attribute):
+        return False
+    receiver = ctx.code_for(node.func.value)
+    frame = ctx.frame
+    for call, call_frame in ctx.walk.calls:
+        if call_frame is not frame or not isinstance(call.func, cst.Attribute):
+            continue
+        if call.func.attr.value not in ("setblocking", "settimeout") or len(call.args) != 1:
+            continue
+        value = call.args[0].value
+        off = (isinstance(value, cst.Name) and value.value == "False") or (
+            isinstance(value, (cst.Integer, cst.Float)) and float(value.value) == 0
+        )
+        if off and ctx.code_for(call.func.value) == receiver:
+            return True
+    return False
+
+
 class BlockingCallInAsync(Rule):
     code = "FAPI101"
     name = "blocking-call-in-async"
@@ -34,6 +78,8 @@ class BlockingCallInAsync(Rule):
             return
         api = catalog_from(ctx).match(target)
         if api is None:
+            return
+        if target.startswith(NON_BLOCKING_CAPABLE) and uses_non_blocking_socket(node, ctx):
             return
         function = frame.enclosing_function
         assert function is not None
