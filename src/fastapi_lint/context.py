@@ -93,6 +93,7 @@ class FileContext:
     parent: cst.CSTNode | None = None
     _pending: list[PendingDiagnostic] = field(default_factory=list)
     _lazy_spans: list[_LazySpan] = field(default_factory=list)
+    _deferred_fixes: list[tuple[Any, str, PendingFix]] = field(default_factory=list)
     _line_index: LineIndex | None = None
     # Per-file scratch space for rules, keyed by rule code.
     state: dict[str, Any] = field(default_factory=dict)
@@ -166,6 +167,13 @@ class FileContext:
         self._lazy_spans.append(_LazySpan(node, span, full))
         return span
 
+    def deferred_fix(self, record: Any, attribute: str, fix: PendingFix) -> None:
+        """Set ``record.<attribute>`` to ``fix`` resolved into offsets when the file is done.
+
+        For summary facts that carry a prepared fix, which the project pass may emit.
+        """
+        self._deferred_fixes.append((record, attribute, fix))
+
     # -- names, types and FastAPI --------------------------------------------------------
 
     def qualname(self, node: cst.BaseExpression, frame: Frame | None = None) -> str | None:
@@ -209,6 +217,8 @@ class FileContext:
             if pending.fix is not None:
                 wanted.extend(e.node for e in pending.fix.edits if e.node is not None)
         wanted.extend(lazy.node for lazy in self._lazy_spans)
+        for _, _, fix in self._deferred_fixes:
+            wanted.extend(e.node for e in fix.edits if e.node is not None)
         if not wanted:
             return []
         self.spans.compute(wanted)
@@ -221,6 +231,9 @@ class FileContext:
             span.row, span.column = loc.row, loc.column
             span.end_row, span.end_column = end_loc.row, end_loc.column
             span.start, span.end = start, end
+        for record, attribute, pending_fix in self._deferred_fixes:
+            edits = tuple(self._resolve_edit(e, index) for e in pending_fix.edits)
+            setattr(record, attribute, Fix(pending_fix.message, edits, pending_fix.applicability))
         diagnostics = []
         for pending in self._pending:
             start, end = self.spans.span(pending.node)

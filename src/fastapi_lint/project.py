@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi_lint.diagnostics import Diagnostic, Fix, Location
-from fastapi_lint.knowledge.names import canonical
+from fastapi_lint.knowledge.names import MODEL_BASES, SETTINGS_BASES, canonical
 from fastapi_lint.noqa import NoqaDirectives
 from fastapi_lint.registry import Rule
 from fastapi_lint.summary import ClassSummary, FunctionSummary, ModuleSummary, Span
@@ -82,8 +82,60 @@ class Project:
                     target = self.function(dependency)
                     if target is not None:
                         target.roles.add("dependency")
-        # Facts of rule families, cached per project pass: key -> value.
+        # Facts of rule families, computed once per project pass: key -> value.
         self.memo: dict[str, Any] = {}
+
+    def cached(self, key: str, compute):
+        """``compute(self)`` once per project pass (for example the set of model classes)."""
+        if key not in self.memo:
+            self.memo[key] = compute(self)
+        return self.memo[key]
+
+    # -- class hierarchy -------------------------------------------------------------------
+
+    def class_ancestors(self, qualname: str) -> list[str]:
+        """Every base class, transitively, as qualified names (project classes resolved)."""
+        seen: list[str] = []
+        stack = [qualname]
+        while stack:
+            current = stack.pop()
+            found = self.klass(current)
+            if found is None:
+                continue
+            _, klass = found
+            for base in klass.bases:
+                if base is None:
+                    continue
+                resolved = self.resolve(base)
+                if resolved not in seen:
+                    seen.append(resolved)
+                    stack.append(resolved)
+        return seen
+
+    def model_classes(self) -> frozenset[str]:
+        """Qualified names of every Pydantic model class of the project (any depth, any alias)."""
+
+        def compute(project: Project) -> frozenset[str]:
+            models = set()
+            for name in project.classes:
+                if any(base in MODEL_BASES for base in project.class_ancestors(name)):
+                    models.add(name)
+            return frozenset(models)
+
+        return self.cached("pydantic-models", compute)
+
+    def is_model(self, qualname: str) -> bool:
+        return self.resolve(qualname) in self.model_classes() or qualname in MODEL_BASES
+
+    def is_settings(self, qualname: str) -> bool:
+        resolved = self.resolve(qualname)
+        return any(base in SETTINGS_BASES for base in self.class_ancestors(resolved))
+
+    def facts(self, kind: str):
+        """Every record of fact ``kind`` across modules: (module, record) pairs."""
+        for module in self.modules.values():
+            for record in module.facts.get(kind, ()):
+                yield module, record
 
     def resolve(self, qualname: str) -> str:
         """Follow re-exports: ``app.services.charge`` -> ``app.services.payments.charge``."""

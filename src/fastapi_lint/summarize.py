@@ -107,7 +107,7 @@ def build_summary(ctx: FileContext) -> None:
                 qualname=info.qualname,
                 name=info.name,
                 span=ctx.lazy_span(info.node.name),
-                bases=[resolver.qualname(base, info.parent) for base in info.bases],
+                bases=[_base_qualname(resolver, base, info.parent) for base in info.bases],
                 methods=list(info.methods),
                 attributes=attributes,
             )
@@ -126,6 +126,13 @@ def build_summary(ctx: FileContext) -> None:
         if function is None:
             summary.add_fact("route-reference", _route_summary(ctx, route))
     summary.references = [[name, role.value] for name, role in ctx.fastapi.references]
+
+
+def _base_qualname(resolver, base: cst.BaseExpression, frame) -> str | None:
+    """``pkg.Base`` for ``Base`` and for ``Base[T]`` (generic and root models)."""
+    if isinstance(base, cst.Subscript):
+        base = base.value
+    return resolver.qualname(base, frame)
 
 
 def _route_summary(ctx: FileContext, route) -> RouteSummary:

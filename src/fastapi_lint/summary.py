@@ -81,6 +81,21 @@ class AppSummary:
     options: dict[str, str] = field(default_factory=dict)
 
 
+# Fact kinds whose records are dataclasses: kind -> class, so that records read back from the
+# cache or a worker process are the same objects a fresh per-file pass produces.
+FACT_TYPES: dict[str, type] = {}
+
+
+def fact_type(kind: str):
+    """Class decorator: records of fact ``kind`` are instances of the decorated dataclass."""
+
+    def register(cls: type) -> type:
+        FACT_TYPES[kind] = cls
+        return cls
+
+    return register
+
+
 @dataclass(slots=True)
 class ModuleSummary:
     module: str  # dotted module name ("app.services.payments")
@@ -106,7 +121,14 @@ class ModuleSummary:
 
     @staticmethod
     def from_data(data: Any) -> ModuleSummary:
-        return from_data(ModuleSummary, data)
+        summary = from_data(ModuleSummary, data)
+        for kind, records in summary.facts.items():
+            fact_type = FACT_TYPES.get(kind)
+            if fact_type is not None:
+                summary.facts[kind] = [
+                    r if isinstance(r, fact_type) else from_data(fact_type, r) for r in records
+                ]
+        return summary
 
     def qualify(self, qualname: str) -> str:
         return f"{self.module}.{qualname}" if self.module else qualname

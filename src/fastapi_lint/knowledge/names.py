@@ -83,3 +83,33 @@ ROUTE_METHODS: dict[str, tuple[str, ...]] = {
 
 APP_TYPES = frozenset({FASTAPI, "starlette.applications.Starlette"})
 ROUTER_TYPES = frozenset({API_ROUTER, "starlette.routing.Router"})
+
+# Classes whose subclasses are Pydantic models (v1 and v2 spellings, settings, SQLModel).
+MODEL_BASES = frozenset(
+    {
+        "pydantic.BaseModel",
+        "pydantic.main.BaseModel",
+        "pydantic.RootModel",
+        "pydantic.root_model.RootModel",
+        "pydantic.generics.GenericModel",
+        "pydantic.BaseSettings",
+        "pydantic.env_settings.BaseSettings",
+        "pydantic_settings.BaseSettings",
+        "pydantic_settings.main.BaseSettings",
+        "pydantic.v1.BaseModel",
+        "pydantic.v1.main.BaseModel",
+        "pydantic.v1.BaseSettings",
+        "pydantic.v1.generics.GenericModel",
+        "sqlmodel.SQLModel",
+        "sqlmodel.main.SQLModel",
+    }
+)
+SETTINGS_BASES = frozenset(
+    {
+        "pydantic.BaseSettings",
+        "pydantic.env_settings.BaseSettings",
+        "pydantic_settings.BaseSettings",
+        "pydantic_settings.main.BaseSettings",
+        "pydantic.v1.BaseSettings",
+    }
+)
