@@ -135,6 +135,11 @@ class FileContext:
         return PendingEdit(node, content, "after")
 
     @staticmethod
+    def replace_full(node: cst.CSTNode, content: str) -> PendingEdit:
+        """Replace the node with the whitespace it owns (``async `` of ``async def``)."""
+        return PendingEdit(node, content, "replace_full")
+
+    @staticmethod
     def remove(node: cst.CSTNode) -> PendingEdit:
         return PendingEdit(node, "", "replace")
 
@@ -267,6 +272,8 @@ class FileContext:
             node_start, node_end = self.spans.span(edit.node)
             if edit.where == "replace":
                 start, end = node_start, node_end
+            elif edit.where == "replace_full":
+                start, end = self.spans.full_span(edit.node)
             elif edit.where == "before":
                 start = end = node_start
             elif edit.where == "after":

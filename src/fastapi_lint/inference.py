@@ -15,7 +15,7 @@ import sys
 import libcst as cst
 
 from fastapi_lint.knowledge.names import ANNOTATED, OPTIONAL, UNION, canonical
-from fastapi_lint.knowledge.types import PATH_TYPES, RETURN_TYPES
+from fastapi_lint.knowledge.types import ANY_ATTRIBUTE_TYPES, PATH_TYPES, RETURN_TYPES
 from fastapi_lint.scope import Binding, BindingKind, ClassInfo, Frame, FrameKind
 from fastapi_lint.walk import WalkResult
 
@@ -201,6 +201,9 @@ class Resolver:
             if left in PATH_TYPES:
                 return left
             return None
+        if isinstance(node, cst.Subscript):
+            owner = self.infer_type(node.value, frame)
+            return ANY_ATTRIBUTE_TYPES.get(owner) if owner is not None else None
         if isinstance(node, cst.Await):
             return self.infer_type(node.expression, frame)
         if isinstance(node, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)):
@@ -263,14 +266,16 @@ class Resolver:
                     if len(types) == 1:
                         return types.pop()
                 return None
-            # Properties of known library types (``path.parent``).
-            return RETURN_TYPES.get(f"{owner}.{attr}")
+            # Properties of known library types (``path.parent``, ``client.database``).
+            return RETURN_TYPES.get(f"{owner}.{attr}") or ANY_ATTRIBUTE_TYPES.get(owner)
         return None
 
     def call_return_type(self, call: cst.Call, frame: Frame) -> str | None:
         target = self.call_target(call, frame)
         if target is None:
-            return None
+            # Calling an object of a known type: `SessionLocal()` with a local sessionmaker.
+            owner = self.infer_type(call.func, frame)
+            return RETURN_TYPES.get(f"{owner}.__call__") if owner is not None else None
         known = RETURN_TYPES.get(target)
         if known is not None:
             return known
@@ -338,13 +343,11 @@ class Resolver:
         return None
 
     def _annotation_from_string(self, parsed: cst.BaseExpression, frame: Frame) -> str | None:
-        # The parsed expression is not part of the walked tree: resolve it in `frame` directly.
-        if isinstance(parsed, cst.Name):
-            return self.name_qualname(parsed.value, frame)
-        if isinstance(parsed, cst.Attribute):
-            base = self._annotation_from_string(parsed.value, frame)
-            return None if base is None else canonical(f"{base}.{parsed.attr.value}")
-        return None
+        # The parsed expression is not part of the walked tree: every name in it is resolved in
+        # `frame`, which is passed explicitly all the way down.
+        if isinstance(parsed, cst.SimpleString):
+            return None  # a string inside a string annotation: give up
+        return self.annotation_type(parsed, frame)
 
 
 def _is_none(node: cst.BaseExpression) -> bool:

@@ -131,6 +131,70 @@ class Project:
         resolved = self.resolve(qualname)
         return any(base in SETTINGS_BASES for base in self.class_ancestors(resolved))
 
+    # -- calls and values across modules --------------------------------------------------
+
+    def method(self, class_qualname: str, name: str) -> ProjectFunction | None:
+        """A method of a project class, looked up through its project base classes."""
+        for owner in (self.resolve(class_qualname), *self.class_ancestors(class_qualname)):
+            found = self.functions.get(f"{owner}.{name}")
+            if found is not None:
+                return found
+        return None
+
+    def value_type(self, name: str) -> str | None:
+        """The class of the value ``name`` stands for in a per-file type or call target.
+
+        Per-file inference names the result of calling an imported callable after the callable
+        (``SessionLocal()`` is typed ``app.db.SessionLocal``); here that is settled: an instance
+        of a project class, the result of calling a module-level object
+        (``SessionLocal = sessionmaker(...)`` -> ``Session``), the return annotation of a project
+        function, or the declared type of a module-level variable (``client = httpx.Client()``).
+        """
+        from fastapi_lint.knowledge.types import RETURN_TYPES
+
+        resolved = self.resolve(name)
+        if resolved in self.classes:
+            return resolved
+        variable_type = self.module_variable_type(resolved)
+        if variable_type is not None:
+            return RETURN_TYPES.get(f"{variable_type}.__call__", variable_type)
+        function = self.functions.get(resolved)
+        if function is not None and function.function.returns:
+            return self.resolve(function.function.returns)
+        return None
+
+    def resolve_callable(self, target: str) -> ProjectFunction | None:
+        """The project function a call target runs: a function, a method (also through a
+        module-level instance or an inherited method), or a class's ``__init__``."""
+        found = self.function(target)
+        if found is not None:
+            return found
+        resolved = self.resolve(target)
+        if resolved in self.classes:
+            return self.method(resolved, "__init__")
+        owner, _, attribute = resolved.rpartition(".")
+        if not owner:
+            return None
+        if owner in self.classes:
+            return self.method(owner, attribute)
+        owner_type = self.value_type(owner)
+        if owner_type is not None and owner_type in self.classes:
+            return self.method(owner_type, attribute)
+        return None
+
+    def library_target(self, target: str) -> str | None:
+        """``app.clients.http.get`` -> ``httpx.Client.get`` when ``http = httpx.Client()`` in
+        ``app.clients``: a call on a library object defined in another module."""
+        resolved = self.resolve(target)
+        owner, _, attribute = resolved.rpartition(".")
+        if not owner:
+            return None
+        owner_type = self.value_type(owner)
+        if owner_type is None or owner_type in self.classes:
+            return None
+        result = canonical(f"{owner_type}.{attribute}")
+        return result if result != target else None
+
     def facts(self, kind: str):
         """Every record of fact ``kind`` across modules: (module, record) pairs."""
         for module in self.modules.values():

@@ -53,6 +53,8 @@ RETURN_TYPES: dict[str, str] = {
     "socket.create_server": "socket.socket",
     "socket.socket.accept": "tuple",
     "ssl.wrap_socket": "ssl.SSLSocket",
+    "ssl.create_default_context": "ssl.SSLContext",
+    "ssl.SSLContext": "ssl.SSLContext",
     "ssl.SSLContext.wrap_socket": "ssl.SSLSocket",
     "smtplib.SMTP": "smtplib.SMTP",
     "smtplib.SMTP_SSL": "smtplib.SMTP",
@@ -108,3 +110,10 @@ RETURN_TYPES: dict[str, str] = {
 
 # Types whose ``/`` operator yields another path.
 PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath"})
+
+# Types whose every attribute (and subscript) is another known type: `client.shop.orders` is a
+# pymongo collection whatever the database and collection are called.
+ANY_ATTRIBUTE_TYPES: dict[str, str] = {
+    "pymongo.MongoClient": "pymongo.database.Database",
+    "pymongo.database.Database": "pymongo.collection.Collection",
+}

@@ -289,3 +289,73 @@ def catalog_for(extend: tuple[str, ...], allowed: tuple[str, ...]) -> Catalog:
 def all_rows() -> list[BlockingApi]:
     """Every built-in row, for documentation and tests."""
     return [BlockingApi(name, category) for category, names in _ROWS for name in names]
+
+
+def catalog_from(ctx) -> Catalog:
+    """The catalog with the run's `extend-blocking-calls` / `allowed-blocking-calls`."""
+    settings = ctx.settings
+    return catalog_for(
+        tuple(settings.extend_blocking_calls), tuple(settings.allowed_blocking_calls)
+    )
+
+
+# -- FAPI103: synchronous SQLAlchemy -------------------------------------------------------
+
+# Methods of synchronous SQLAlchemy objects that talk to the database.
+SYNC_DATABASE_TYPES: dict[str, str] = {
+    "sqlalchemy.orm.Session": "session",
+    "sqlalchemy.Engine": "engine",
+    "sqlalchemy.engine.Engine": "engine",
+    "sqlalchemy.Connection": "connection",
+    "sqlalchemy.engine.Connection": "connection",
+}
+SYNC_DATABASE_METHODS: dict[str, frozenset[str]] = {
+    "session": frozenset(
+        "query execute scalars scalar get get_one commit refresh flush merge rollback "
+        "connection bulk_save_objects bulk_insert_mappings bulk_update_mappings".split()
+    ),
+    "engine": frozenset("connect begin execute raw_connection".split()),
+    "connection": frozenset("execute exec_driver_sql scalar scalars commit rollback".split()),
+}
+
+
+def sync_database_call(target: str) -> tuple[str, str] | None:
+    """(kind, method) when ``target`` is a database round trip on a synchronous SQLAlchemy object."""
+    owner, _, method = target.rpartition(".")
+    kind = SYNC_DATABASE_TYPES.get(owner)
+    if kind is not None and method in SYNC_DATABASE_METHODS[kind]:
+        return kind, method
+    return None
+
+
+# -- FAPI104: coroutine functions of libraries -------------------------------------------------
+
+ASYNC_APIS = frozenset(
+    {
+        "asyncio.sleep",
+        "asyncio.wait_for",
+        "asyncio.create_subprocess_exec",
+        "asyncio.create_subprocess_shell",
+        "asyncio.open_connection",
+        "anyio.sleep",
+        "starlette.concurrency.run_in_threadpool",
+        "anyio.to_thread.run_sync",
+        "asyncio.to_thread",
+        *(
+            f"httpx.AsyncClient.{m}"
+            for m in "get post put patch delete head options request send aclose".split()
+        ),
+        *(
+            f"sqlalchemy.ext.asyncio.AsyncSession.{m}"
+            for m in "execute scalars scalar get commit refresh flush rollback close merge delete".split()
+        ),
+        *(f"starlette.requests.Request.{m}" for m in "json body form close".split()),
+        *(
+            f"starlette.websockets.WebSocket.{m}"
+            for m in "accept close send send_text send_bytes send_json receive receive_text "
+            "receive_bytes receive_json".split()
+        ),
+        *(f"starlette.datastructures.UploadFile.{m}" for m in "read write seek close".split()),
+        *(f"fastapi.UploadFile.{m}" for m in "read write seek close".split()),
+    }
+)

@@ -5,16 +5,10 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.context import FileContext, PendingFix
-from fastapi_lint.imports import plan_module_attribute
 from fastapi_lint.registry import FixAvailability, Rule
-from fastapi_lint.rules.event_loop.catalog import SLEEP, BlockingApi, catalog_for
-
-
-def catalog_from(ctx: FileContext):
-    settings = ctx.settings
-    return catalog_for(
-        tuple(settings.extend_blocking_calls), tuple(settings.allowed_blocking_calls)
-    )
+from fastapi_lint.rules.event_loop import facts
+from fastapi_lint.rules.event_loop import fixes as event_loop_fixes
+from fastapi_lint.rules.event_loop.catalog import SLEEP, BlockingApi, catalog_from
 
 
 # Sockets can be switched to non-blocking mode, where these methods never wait.
@@ -85,11 +79,13 @@ class BlockingCallInAsync(Rule):
         assert function is not None
         ctx.report(
             node,
-            f"Blocking call `{target}()` in {function.describe()}: it stops the event loop, and "
-            f"every other request waits until it returns; {api.category.remedy}",
-            fix=self._fix(node, ctx, api),
+            blocking_message(target, function.describe(), api),
+            fix=self._fix(node, ctx, api, frame, function),
             data={"function": ctx.resolver.local(function.qualname), "target": target},
         )
+
+    def end_file(self, ctx: FileContext) -> None:
+        facts.collect(ctx)
 
     def refine(self, diagnostic, project):
         # A dependency declared here but used with `Depends()` in another module.
@@ -102,25 +98,43 @@ class BlockingCallInAsync(Rule):
             return diagnostic.with_message(diagnostic.message.replace(plain, described, 1))
         return diagnostic
 
-    def _fix(self, node: cst.Call, ctx: FileContext, api: BlockingApi) -> PendingFix | None:
-        if api.category is SLEEP:
-            return self._sleep_fix(node, ctx)
-        return None
+    def check_module(self, module, project, report) -> None:
+        """Calls on library objects created in another module (``from app.http import client``)."""
+        catalog = None
+        for fact in module.facts.get("loop-call", ()):
+            if not fact.in_async or fact.awaited or fact.catalog_match:
+                continue
+            target = project.library_target(fact.target)
+            if target is None:
+                continue
+            if catalog is None:
+                from fastapi_lint.rules.event_loop.catalog import Catalog
 
-    def _sleep_fix(self, node: cst.Call, ctx: FileContext) -> PendingFix | None:
-        # Only a call used as a statement: elsewhere `await` could change how the expression
-        # around it parses, and `time.sleep` returns None anyway.
-        if not isinstance(ctx.parent, cst.Expr) or ctx.frame is None:
-            return None
-        if any(arg.keyword is not None or arg.star for arg in node.args) or len(node.args) != 1:
-            return None
-        plan = plan_module_attribute(ctx, "asyncio", "sleep", ctx.frame)
-        if plan is None:
-            return None
-        argument = ctx.code_for(node.args[0].value)
-        replacement = f"await {plan.expression}({argument})"
-        return PendingFix.safe(
-            f"Replace with `{replacement}`",
-            ctx.replace(node, replacement),
-            *plan.edits,
+                catalog = Catalog()
+            api = catalog.match(target)
+            if api is None:
+                continue
+            function = project.function(module.qualify(fact.function))
+            describe = function.describe() if function else f"`{fact.function}`"
+            report.report(
+                fact.span,
+                blocking_message(target, describe, api),
+                fix=fact.wrap_fix,
+                data={"function": module.qualify(fact.function), "target": target},
+            )
+
+    def _fix(self, node, ctx, api: BlockingApi, frame, function) -> PendingFix | None:
+        if api.category is SLEEP:
+            fix = event_loop_fixes.sleep_fix(ctx, node, frame)
+            if fix is not None:
+                return fix
+        return event_loop_fixes.def_fix(ctx, function) or event_loop_fixes.wrap_fix(
+            ctx, node, frame
         )
+
+
+def blocking_message(target: str, where: str, api: BlockingApi) -> str:
+    return (
+        f"Blocking call `{target}()` in {where}: it stops the event loop, and every other "
+        f"request waits until it returns; {api.category.remedy}"
+    )

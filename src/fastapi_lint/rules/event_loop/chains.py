@@ -1,0 +1,110 @@
+"""Which sync functions of the project block, and through which chain of calls (FAPI102).
+
+Computed once per project pass from the module summaries: a sync function blocks when it makes
+a catalog call itself (``blocking-call`` facts) or calls, at any depth, a sync project function
+that blocks. Reachability is a breadth-first search backwards from the direct callers, so cycles
+terminate and every blocking function gets a shortest chain. Async functions never propagate
+(awaiting one runs its own code, reported there), and neither do callables handed to the
+threadpool (they are references, not calls).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from fastapi_lint.project import Project, ProjectFunction
+from fastapi_lint.rules.event_loop.facts import BlockingCallFact
+from fastapi_lint.summary import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    function: ProjectFunction  # the function making the call
+    span: Span  # where it makes it
+    callee: str  # what it calls: a project function's name or the blocking API
+
+
+class BlockingGraph:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        # function qualname -> (distance to a blocking API, next step)
+        self._next: dict[str, Step] = {}
+        self._distance: dict[str, int] = {}
+        self._build()
+
+    def _build(self) -> None:
+        project = self.project
+        callers: dict[str, list[tuple[str, Step]]] = {}
+        queue: deque[str] = deque()
+        for module, fact in project.facts("blocking-call"):
+            assert isinstance(fact, BlockingCallFact)
+            qualname = module.qualify(fact.function)
+            function = project.functions.get(qualname)
+            if function is None or function.function.is_async:
+                continue
+            if qualname not in self._distance or fact.span.start < self._next[qualname].span.start:
+                if qualname not in self._distance:
+                    queue.append(qualname)
+                self._distance[qualname] = 0
+                self._next[qualname] = Step(function, fact.span, f"{fact.target}()")
+        for qualname, function in project.functions.items():
+            if function.function.is_async:
+                continue
+            for call in function.function.calls:
+                callee = project.resolve_callable(call.target)
+                if callee is None or callee.function.is_async or callee.qualname == qualname:
+                    continue
+                callers.setdefault(callee.qualname, []).append(
+                    (qualname, Step(function, call.span, f"{callee.function.name}()"))
+                )
+        while queue:
+            current = queue.popleft()
+            for caller, step in callers.get(current, ()):
+                if caller in self._distance:
+                    continue
+                self._distance[caller] = self._distance[current] + 1
+                self._next[caller] = step
+                queue.append(caller)
+
+    def blocks(self, qualname: str) -> bool:
+        return qualname in self._distance
+
+    def chain(self, qualname: str) -> list[Step]:
+        steps = []
+        current = qualname
+        seen = set()
+        while current in self._next and current not in seen:
+            seen.add(current)
+            step = self._next[current]
+            steps.append(step)
+            if self._distance[current] == 0:
+                break
+            callee = self.project.resolve_callable(_callee_target(step, self.project))
+            if callee is None:
+                break
+            current = callee.qualname
+        return steps
+
+
+def _callee_target(step: Step, project: Project) -> str:
+    # Re-resolve the call made at `step` to continue the chain.
+    for call in step.function.function.calls:
+        if call.span.start == step.span.start:
+            return call.target
+    return ""
+
+
+def describe_chain(steps: list[Step]) -> str:
+    """``charge_card() (app/services/payments.py:7) → requests.post()``."""
+    parts = []
+    for step in steps:
+        function = step.function
+        parts.append(f"{function.function.name}() ({function.module.path}:{step.span.row})")
+    if steps:
+        parts.append(steps[-1].callee)
+    return " → ".join(parts)
+
+
+def blocking_graph(project: Project) -> BlockingGraph:
+    return project.cached("event-loop:blocking-graph", BlockingGraph)

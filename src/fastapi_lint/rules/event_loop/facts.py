@@ -1,0 +1,178 @@
+"""What the event-loop rules learn about one module, for the project pass.
+
+Collected once per file (whichever event-loop rules are enabled) and stored in the module
+summary as typed facts:
+
+* ``blocking-call``: a catalog call made directly by a **sync** function (the end of a FAPI102
+  chain);
+* ``loop-call``: a call a function makes to a project candidate (anything but builtins and the
+  standard library) — every such call in an ``async def``, and in sync functions the ones whose
+  coroutine would be dropped — with the fixes prepared while the tree is at hand;
+* ``convertible``: an async function that awaits nothing, with its ``async def`` -> ``def`` fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from fastapi_lint.context import FileContext
+from fastapi_lint.diagnostics import Fix
+from fastapi_lint.inference import STDLIB_MODULES
+from fastapi_lint.rules.event_loop import fixes
+from fastapi_lint.rules.event_loop.catalog import ASYNC_APIS, catalog_from
+from fastapi_lint.summary import Span, fact_type
+
+# Calls whose argument must be a callable, not a call: (method or function name, position).
+CALLABLE_PARAMETERS: dict[str, int] = {
+    "add_task": 0,
+    "BackgroundTask": 0,
+    "run_in_threadpool": 0,
+    "run_sync": 0,
+    "to_thread": 0,
+    "start_soon": 0,
+    "run_in_executor": 1,
+    "asyncify": 0,
+}
+
+
+@fact_type("blocking-call")
+@dataclass(slots=True)
+class BlockingCallFact:
+    function: str  # module-relative qualname of the sync function making the call
+    target: str
+    category: str
+    span: Span
+
+
+@fact_type("loop-call")
+@dataclass(slots=True)
+class LoopCallFact:
+    function: str  # module-relative qualname of the calling function
+    target: str
+    span: Span
+    in_async: bool
+    awaited: bool = False
+    discarded: bool = False
+    callable_argument: str | None = None  # "add_task" when passed where a callable is expected
+    catalog_match: bool = False  # already a FAPI101 finding in the per-file pass
+    wrap_fix: Fix | None = None
+    await_fix: Fix | None = None
+    callable_fix: Fix | None = None
+
+
+@fact_type("convertible")
+@dataclass(slots=True)
+class ConvertibleFact:
+    function: str
+    fix: Fix | None = None
+
+
+def is_candidate(target: str) -> bool:
+    """A call worth following across modules: not a builtin, not the standard library."""
+    return "." in target and target.partition(".")[0] not in STDLIB_MODULES
+
+
+def callable_context(ctx: FileContext, call: cst.Call) -> tuple[str, cst.Call, cst.Arg] | None:
+    """When ``call`` is passed where a callable is expected: (API name, outer call, argument)."""
+    argument = ctx.parent_of(call)
+    if not isinstance(argument, cst.Arg) or argument.keyword is not None or argument.star:
+        return None
+    outer = ctx.parent_of(argument)
+    if not isinstance(outer, cst.Call):
+        return None
+    func = outer.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+    position = CALLABLE_PARAMETERS.get(name or "")
+    if position is None:
+        return None
+    positional = [a for a in outer.args if a.keyword is None and not a.star]
+    if len(positional) <= position or positional[position] is not argument:
+        return None
+    return name or "", outer, argument
+
+
+def collect(ctx: FileContext) -> None:
+    """Record the event-loop facts of this file (once, whichever rules ask first)."""
+    if ctx.state.get("event-loop:collected"):
+        return
+    ctx.state["event-loop:collected"] = True
+    catalog = catalog_from(ctx)
+    summary = ctx.summary
+    for call, frame in ctx.walk.calls:
+        executing = frame.executing_function
+        if executing is None or executing.function is None:
+            continue
+        function = executing.function
+        target = ctx.call_target(call, frame)
+        if target is None:
+            continue
+        api = catalog.match(target)
+        parent = ctx.parent_of(call)
+        if not function.is_async:
+            if api is not None:
+                summary.add_fact(
+                    "blocking-call",
+                    BlockingCallFact(
+                        function.qualname, target, api.category.key, ctx.lazy_span(call)
+                    ),
+                )
+        if not is_candidate(target) and api is None and target not in ASYNC_APIS:
+            continue
+        awaited = isinstance(parent, cst.Await)
+        discarded = isinstance(parent, cst.Expr)
+        context = callable_context(ctx, call)
+        if not function.is_async and not discarded and context is None:
+            continue  # sync-to-sync calls live in the function summaries
+        fact = LoopCallFact(
+            function=function.qualname,
+            target=target,
+            span=ctx.lazy_span(call),
+            in_async=function.is_async,
+            awaited=awaited,
+            discarded=discarded,
+            callable_argument=context[0] if context else None,
+            catalog_match=api is not None,
+        )
+        summary.add_fact("loop-call", fact)
+        if function.is_async and not awaited:
+            wrap = fixes.wrap_fix(ctx, call, frame)
+            if wrap is not None:
+                ctx.deferred_fix(fact, "wrap_fix", wrap)
+            if discarded:
+                awaiting = fixes.await_fix(ctx, call, frame)
+                if awaiting is not None:
+                    ctx.deferred_fix(fact, "await_fix", awaiting)
+        if context is not None:
+            _, outer, argument = context
+            if len(outer.args) == 1 or context[0] == "run_in_executor":
+                handover = fixes.callable_fix(ctx, call, argument)
+                if handover is not None:
+                    ctx.deferred_fix(fact, "callable_fix", handover)
+    for function in ctx.walk.functions:
+        if function.is_async and not function.has_await and not function.is_method:
+            fact = ConvertibleFact(function.qualname)
+            summary.add_fact("convertible", fact)
+            conversion = _def_fix_any_role(ctx, function)
+            if conversion is not None:
+                ctx.deferred_fix(fact, "fix", conversion)
+
+
+def _def_fix_any_role(ctx: FileContext, function):
+    """The ``async def`` -> ``def`` fix, prepared whatever the function's role here (the project
+    pass decides whether it is a route or dependency, possibly named in another module)."""
+    if function.node.asynchronous is None:
+        return None
+    if any(
+        isinstance(ctx.parent_of(call), cst.Await)
+        and ctx.call_target(call, frame) == ctx.resolver.local(function.qualname)
+        for call, frame in ctx.walk.calls
+    ):
+        return None
+    from fastapi_lint.context import PendingFix
+
+    return PendingFix.unsafe(
+        f"Make `{function.name}` a plain `def` (FastAPI then runs it in the threadpool)",
+        ctx.replace_full(function.node.asynchronous, ""),
+    )

@@ -1,0 +1,70 @@
+"""FAPI103 sync-session-in-async: a synchronous SQLAlchemy session or engine in an ``async def``."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fastapi_lint.context import FileContext
+from fastapi_lint.registry import FixAvailability, Rule
+from fastapi_lint.rules.event_loop import facts
+from fastapi_lint.rules.event_loop import fixes as event_loop_fixes
+from fastapi_lint.rules.event_loop.catalog import sync_database_call
+
+
+def _message(target: str, kind: str, where: str) -> str:
+    method = target.rpartition(".")[2]
+    return (
+        f"Synchronous SQLAlchemy {kind} used in {where}: `.{method}()` waits for the database "
+        "on the event loop, so every other request stalls for each round trip; use "
+        "`AsyncSession` with `await`, or make the endpoint a plain `def`"
+    )
+
+
+class SyncSessionInAsync(Rule):
+    code = "FAPI103"
+    name = "sync-session-in-async"
+    summary = (
+        "A synchronous SQLAlchemy/SQLModel `Session`, engine or connection used in an `async def`"
+    )
+    fix_availability = FixAvailability.SOMETIMES
+
+    def visit_Call(self, node: cst.Call, ctx: FileContext) -> None:
+        frame = ctx.frame
+        if frame is None or not frame.on_event_loop:
+            return
+        target = ctx.call_target(node, frame)
+        if target is None:
+            return
+        found = sync_database_call(target)
+        if found is None:
+            return
+        function = frame.enclosing_function
+        assert function is not None
+        ctx.report(
+            node,
+            _message(target, found[0], function.describe()),
+            fix=event_loop_fixes.def_fix(ctx, function),
+            data={"function": ctx.resolver.local(function.qualname), "target": target},
+        )
+
+    def end_file(self, ctx: FileContext) -> None:
+        facts.collect(ctx)
+
+    def check_module(self, module, project, report) -> None:
+        """Sessions made by factories of other modules (``from app.db import SessionLocal``)."""
+        for fact in module.facts.get("loop-call", ()):
+            if not fact.in_async or fact.awaited or sync_database_call(fact.target):
+                continue
+            target = project.library_target(fact.target)
+            if target is None:
+                continue
+            found = sync_database_call(target)
+            if found is None:
+                continue
+            function = project.function(module.qualify(fact.function))
+            where = function.describe() if function else f"`{fact.function}`"
+            report.report(
+                fact.span,
+                _message(target, found[0], where),
+                data={"function": module.qualify(fact.function), "target": target},
+            )

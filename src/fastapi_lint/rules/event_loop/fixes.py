@@ -1,0 +1,140 @@
+"""Fixes shared by the event-loop rules.
+
+* ``sleep_fix``: ``time.sleep(x)`` -> ``await asyncio.sleep(x)`` (safe).
+* ``def_fix``: ``async def`` -> ``def`` for a route or dependency that awaits nothing (unsafe:
+  FastAPI then runs it in the threadpool, which changes where it runs).
+* ``wrap_fix``: ``f(a, b=1)`` -> ``await run_in_threadpool(f, a, b=1)`` (unsafe).
+* ``await_fix``: ``send()`` -> ``await send()`` (unsafe).
+* ``callable_fix``: ``tasks.add_task(send(a))`` -> ``tasks.add_task(send, a)`` (unsafe).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fastapi_lint.context import FileContext, PendingFix
+from fastapi_lint.imports import plan_from_import, plan_module_attribute
+from fastapi_lint.scope import Frame, FunctionInfo, Role
+
+
+def _plain_arguments(call: cst.Call) -> bool:
+    return all(arg.keyword is None and not arg.star for arg in call.args)
+
+
+def sleep_fix(ctx: FileContext, call: cst.Call, frame: Frame) -> PendingFix | None:
+    # Only a call used as a statement (`time.sleep` returns None anyway).
+    if not isinstance(ctx.parent_of(call), cst.Expr):
+        return None
+    if len(call.args) != 1 or not _plain_arguments(call):
+        return None
+    plan = plan_module_attribute(ctx, "asyncio", "sleep", frame)
+    if plan is None:
+        return None
+    replacement = f"await {plan.expression}({ctx.code_for(call.args[0].value)})"
+    return PendingFix.safe(
+        f"Replace with `{replacement}`", ctx.replace(call, replacement), *plan.edits
+    )
+
+
+def convertible_to_def(ctx: FileContext, function: FunctionInfo) -> bool:
+    """An async route or dependency that awaits nothing and is never awaited in this module."""
+    if not function.is_async or function.has_await or function.node.asynchronous is None:
+        return False
+    if not (function.routes or Role.DEPENDENCY in function.roles):
+        return False
+    if any(
+        isinstance(ctx.parent_of(call), cst.Await)
+        and ctx.call_target(call, frame) == ctx.resolver.local(function.qualname)
+        for call, frame in ctx.walk.calls
+    ):
+        return False
+    return True
+
+
+def def_fix(ctx: FileContext, function: FunctionInfo) -> PendingFix | None:
+    if not convertible_to_def(ctx, function):
+        return None
+    assert function.node.asynchronous is not None
+    return PendingFix.unsafe(
+        f"Make `{function.name}` a plain `def` (FastAPI then runs it in the threadpool)",
+        ctx.replace_full(function.node.asynchronous, ""),
+    )
+
+
+def _threadpool_plan(ctx: FileContext, frame: Frame):
+    key = ("event-loop:threadpool-plan", frame)
+    cache = ctx.state.setdefault("event-loop:plans", {})
+    if key not in cache:
+        module = "fastapi.concurrency"
+        if not any(
+            (b.qualname or "").startswith(("fastapi", "starlette"))
+            for bindings in ctx.walk.module_frame.bindings.values()
+            for b in bindings
+        ):
+            module = "starlette.concurrency"
+        cache[key] = plan_from_import(ctx, module, "run_in_threadpool", frame)
+    return cache[key]
+
+
+def wrap_fix(ctx: FileContext, call: cst.Call, frame: Frame) -> PendingFix | None:
+    """``await run_in_threadpool(f, *args, **kwargs)`` for a call on the event loop."""
+    parent = ctx.parent_of(call)
+    if isinstance(parent, cst.Await) or not frame.on_event_loop:
+        return None
+    # `with open(p) as f` / `for x in f()`: the returned object is used blockingly too.
+    if isinstance(parent, (cst.WithItem, cst.For)):
+        return None
+    if not isinstance(call.func, (cst.Name, cst.Attribute)):
+        return None
+    plan = _threadpool_plan(ctx, frame)
+    if plan is None:
+        return None
+    arguments = [ctx.code_for(call.func)]
+    for arg in call.args:
+        text = ctx.code_for(arg.value)
+        if arg.star:
+            text = f"{arg.star}{text}"
+        elif arg.keyword is not None:
+            text = f"{arg.keyword.value}={text}"
+        arguments.append(text)
+    replacement = f"await {plan.expression}({', '.join(arguments)})"
+    if isinstance(parent, (cst.Attribute, cst.Subscript)) or (
+        isinstance(parent, cst.Call) and parent.func is call
+    ):
+        replacement = f"({replacement})"
+    return PendingFix.unsafe(
+        f"Run it in the threadpool: `{_short(replacement)}`",
+        ctx.replace(call, replacement),
+        *plan.edits,
+    )
+
+
+def await_fix(ctx: FileContext, call: cst.Call, frame: Frame) -> PendingFix | None:
+    """``await f()`` for a discarded coroutine in an async function."""
+    if not frame.on_event_loop or not isinstance(ctx.parent_of(call), cst.Expr):
+        return None
+    return PendingFix.unsafe("Await the coroutine", ctx.insert_before(call, "await "))
+
+
+def callable_fix(ctx: FileContext, call: cst.Call, argument: cst.Arg) -> PendingFix | None:
+    """``add_task(send(a, b=1))`` -> ``add_task(send, a, b=1)``: hand over the function."""
+    inner = argument.value
+    if not isinstance(inner, cst.Call) or not isinstance(inner.func, (cst.Name, cst.Attribute)):
+        return None
+    parts = [ctx.code_for(inner.func)]
+    for arg in inner.args:
+        text = ctx.code_for(arg.value)
+        if arg.star:
+            text = f"{arg.star}{text}"
+        elif arg.keyword is not None:
+            text = f"{arg.keyword.value}={text}"
+        parts.append(text)
+    return PendingFix.unsafe(
+        "Pass the function and its arguments instead of calling it",
+        ctx.replace(inner, ", ".join(parts)),
+    )
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
