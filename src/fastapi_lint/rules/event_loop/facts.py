@@ -110,14 +110,11 @@ def collect(ctx: FileContext) -> None:
             continue
         api = catalog.match(target)
         parent = ctx.parent_of(call)
-        if not function.is_async:
-            if api is not None:
-                summary.add_fact(
-                    "blocking-call",
-                    BlockingCallFact(
-                        function.qualname, target, api.category.key, ctx.lazy_span(call)
-                    ),
-                )
+        if not function.is_async and api is not None:
+            summary.add_fact(
+                "blocking-call",
+                BlockingCallFact(function.qualname, target, api.category.key, ctx.lazy_span(call)),
+            )
         if not is_candidate(target) and api is None and target not in ASYNC_APIS:
             continue
         awaited = isinstance(parent, cst.Await)

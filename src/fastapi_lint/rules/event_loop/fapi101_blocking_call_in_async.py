@@ -10,7 +10,6 @@ from fastapi_lint.rules.event_loop import facts
 from fastapi_lint.rules.event_loop import fixes as event_loop_fixes
 from fastapi_lint.rules.event_loop.catalog import SLEEP, BlockingApi, catalog_from
 
-
 # Sockets can be switched to non-blocking mode, where these methods never wait.
 NON_BLOCKING_CAPABLE = ("socket.socket.", "ssl.SSLSocket.")
 _NON_BLOCKING_ERRORS = frozenset(

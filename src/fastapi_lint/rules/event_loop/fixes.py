@@ -42,13 +42,11 @@ def convertible_to_def(ctx: FileContext, function: FunctionInfo) -> bool:
         return False
     if not (function.routes or Role.DEPENDENCY in function.roles):
         return False
-    if any(
+    return not any(
         isinstance(ctx.parent_of(call), cst.Await)
         and ctx.call_target(call, frame) == ctx.resolver.local(function.qualname)
         for call, frame in ctx.walk.calls
-    ):
-        return False
-    return True
+    )
 
 
 def def_fix(ctx: FileContext, function: FunctionInfo) -> PendingFix | None:
