@@ -1,0 +1,108 @@
+"""Event-loop family details that fixtures cannot express: messages, chains, roles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness import FIXTURES, run
+
+
+def _messages(result) -> dict[tuple[str, int], str]:
+    return {(o.source.display, d.location.row): d.message for o, d in result.diagnostics}
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def test_messages_name_routes_with_prefixes_and_roles(tmp_path: Path) -> None:
+    project = _write(
+        tmp_path,
+        {
+            "app.py": (
+                "import time\n"
+                "from fastapi import APIRouter, FastAPI, Request\n"
+                "from starlette.middleware.base import BaseHTTPMiddleware\n"
+                "app = FastAPI()\n"
+                "router = APIRouter(prefix='/v1')\n"
+                "@router.websocket('/ws')\n"
+                "async def ws(socket):\n    time.sleep(1)\n"
+                "@app.middleware('http')\n"
+                "async def timing(request: Request, call_next):\n    time.sleep(1)\n"
+                "@app.exception_handler(ValueError)\n"
+                "async def on_error(request, exc):\n    time.sleep(1)\n"
+                "class Timing(BaseHTTPMiddleware):\n"
+                "    async def dispatch(self, request, call_next):\n        time.sleep(1)\n"
+                "@router.api_route('/both', methods=['GET', 'POST'])\n"
+                "async def both():\n    time.sleep(1)\n"
+            )
+        },
+    )
+    messages = _messages(run(project, ["FAPI101"]))
+    assert "in websocket `WEBSOCKET /v1/ws` (`ws`)" in messages[("app.py", 8)]
+    assert "in middleware `timing`" in messages[("app.py", 11)]
+    assert "in exception handler `on_error`" in messages[("app.py", 14)]
+    assert "in middleware `Timing.dispatch`" in messages[("app.py", 17)]
+    assert "in route `GET|POST /v1/both` (`both`)" in messages[("app.py", 20)]
+
+
+def test_dependency_declared_in_another_module_is_named(tmp_path: Path) -> None:
+    project = _write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/deps.py": "import time\nasync def get_user():\n    time.sleep(1)\n",
+            "app/main.py": (
+                "from fastapi import Depends, FastAPI\nfrom app.deps import get_user\n"
+                "app = FastAPI()\n@app.get('/')\nasync def index(user=Depends(get_user)):\n    return user\n"
+            ),
+        },
+    )
+    messages = _messages(run(project, ["FAPI101"]))
+    assert "in dependency `get_user`" in messages[("app/deps.py", 3)]
+
+
+def test_chain_message_shows_every_step_with_locations() -> None:
+    result = run(FIXTURES / "rules" / "FAPI102" / "shop", ["FAPI102"])
+    messages = _messages(result)
+    assert messages[("app/routers/orders.py", 20)].startswith(
+        "`refund()` blocks the event loop in route `POST /orders/{order_id}/refund` (`refund_order`): "
+        "refund() (app/services/payments.py:13) → save_order() (app/repositories/orders.py:6) → open()"
+    )
+    assert (
+        "right() (app/repositories/orders.py:45) → left() (app/repositories/orders.py:41) → time.sleep()"
+        in (messages[("app/routers/orders.py", 30)])
+    )
+
+
+def test_cached_summaries_give_the_same_project_findings(tmp_path: Path) -> None:
+    """The project pass runs on summaries read back from the cache exactly as on fresh ones."""
+    import shutil
+
+    from harness import settings_for
+
+    from fastapi_lint.registry import select_rules
+    from fastapi_lint.runner import Runner, RunOptions
+
+    project = tmp_path / "shop"
+    shutil.copytree(FIXTURES / "rules" / "FAPI102" / "shop", project)
+    settings = settings_for(project, ["FAPI1"])
+    settings.cache_dir = tmp_path / "cache"
+    rules = select_rules(settings.select, settings.ignore, settings.extend_select)
+
+    def findings():
+        result = Runner(settings, rules, cwd=project).run(RunOptions(paths=[project], jobs=1))
+        return sorted(
+            (o.source.display, d.location.row, d.code, d.message) for o, d in result.diagnostics
+        ), result
+
+    fresh, first = findings()
+    cached, second = findings()
+    assert first.files_checked > 0
+    assert second.files_checked == 0 and second.files_cached == first.files_checked
+    assert fresh == cached
+    assert len(fresh) == 9
