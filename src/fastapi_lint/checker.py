@@ -8,71 +8,17 @@ from __future__ import annotations
 import ast
 import traceback
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any
-
-import libcst as cst
 
 from fastapi_lint.context import FileContext
 from fastapi_lint.diagnostics import Diagnostic, Location
-from fastapi_lint.noqa import NoqaDirectives, parse_noqa
+from fastapi_lint.lazy import cst
+from fastapi_lint.noqa import parse_noqa
 from fastapi_lint.registry import Rule
-from fastapi_lint.rules.meta import InternalError, SyntaxErrorRule
+from fastapi_lint.results import FileResult, syntax_error_diagnostic
+from fastapi_lint.rules.meta import InternalError
 from fastapi_lint.settings import Settings
 from fastapi_lint.summarize import build_summary
-from fastapi_lint.summary import ModuleSummary
 from fastapi_lint.walk import walk_module
-
-
-@dataclass(slots=True)
-class FileResult:
-    """Everything the per-file pass learned about one file; cacheable as plain data."""
-
-    path: str
-    digest: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    summary: ModuleSummary | None = None
-    noqa: NoqaDirectives = field(default_factory=NoqaDirectives)
-    syntax_error: bool = False
-    internal_error: bool = False
-
-    def to_data(self) -> list[Any]:
-        return [
-            self.path,
-            self.digest,
-            [d.to_data() for d in self.diagnostics],
-            self.summary.to_data() if self.summary is not None else None,
-            self.noqa.to_data(),
-            self.syntax_error,
-            self.internal_error,
-        ]
-
-    @staticmethod
-    def from_data(data: list[Any]) -> FileResult:
-        path, digest, diagnostics, summary, noqa, syntax_error, internal_error = data
-        return FileResult(
-            path=path,
-            digest=digest,
-            diagnostics=[Diagnostic.from_data(d) for d in diagnostics],
-            summary=ModuleSummary.from_data(summary) if summary is not None else None,
-            noqa=NoqaDirectives.from_data(noqa),
-            syntax_error=syntax_error,
-            internal_error=internal_error,
-        )
-
-
-def syntax_error_diagnostic(message: str, row: int, column: int) -> Diagnostic:
-    location = Location(row, column)
-    return Diagnostic(
-        code=SyntaxErrorRule.code,
-        name=SyntaxErrorRule.name,
-        message=f"SyntaxError: {message}",
-        start=0,
-        end=0,
-        location=location,
-        end_location=location,
-        noqa_row=row,
-    )
 
 
 class FileChecker:
@@ -81,7 +27,7 @@ class FileChecker:
         self.rules = [rule() for rule in rules]
         dispatch: dict[type[cst.CSTNode], list[tuple[Rule, str]]] = defaultdict(list)
         for rule in self.rules:
-            for node_type, method in rule.handlers.items():
+            for node_type, method in type(rule).node_types().items():
                 dispatch[node_type].append((rule, method))
         self.dispatch = dict(dispatch)
         self.wanted = frozenset(self.dispatch)

@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import libcst as cst
-
 from fastapi_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from fastapi_lint.fastapi_model import FastAPIModel, build_fastapi_model
 from fastapi_lint.inference import Resolver
+from fastapi_lint.lazy import cst
 from fastapi_lint.positions import LineIndex, NodeSpans
 from fastapi_lint.scope import ClassInfo, Frame, FunctionInfo
 from fastapi_lint.summary import ModuleSummary, Span

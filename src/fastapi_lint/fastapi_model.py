@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import libcst as cst
-
 from fastapi_lint.inference import Resolver, string_value
 from fastapi_lint.knowledge.names import (
     API_ROUTER,
@@ -25,6 +23,7 @@ from fastapi_lint.knowledge.names import (
     SECURITY,
     canonical,
 )
+from fastapi_lint.lazy import cst
 from fastapi_lint.scope import (
     BindingKind,
     ClassInfo,

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import libcst as cst
-
 from fastapi_lint.context import FileContext, PendingEdit
 from fastapi_lint.inference import dotted_name
 from fastapi_lint.knowledge.names import canonical
+from fastapi_lint.lazy import cst
 from fastapi_lint.scope import BindingKind, Frame
 
 

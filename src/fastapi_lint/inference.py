@@ -12,10 +12,9 @@ from __future__ import annotations
 import builtins
 import sys
 
-import libcst as cst
-
 from fastapi_lint.knowledge.names import ANNOTATED, OPTIONAL, UNION, canonical
 from fastapi_lint.knowledge.types import ANY_ATTRIBUTE_TYPES, PATH_TYPES, RETURN_TYPES
+from fastapi_lint.lazy import cst
 from fastapi_lint.scope import Binding, BindingKind, ClassInfo, Frame, FrameKind
 from fastapi_lint.walk import WalkResult
 

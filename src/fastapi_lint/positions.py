@@ -11,11 +11,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-
-import libcst as cst
-from libcst._nodes.internal import CodegenState
+from functools import cache
 
 from fastapi_lint.diagnostics import Location
+from fastapi_lint.lazy import cst
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -59,7 +58,7 @@ _NULL = _NullContext()
 class _SyntacticRecorder:
     __slots__ = ("end_node", "node", "start", "start_node", "state")
 
-    def __init__(self, state: _OffsetState, node, start_node, end_node) -> None:
+    def __init__(self, state, node, start_node, end_node) -> None:
         self.state = state
         self.node = node
         self.start_node = start_node
@@ -84,48 +83,55 @@ class _SyntacticRecorder:
         return False
 
 
-class _OffsetState(CodegenState):
-    """A codegen state that counts characters instead of building a position for every node."""
+@cache
+def _offset_state_class() -> type:
+    """The codegen state class, defined on first use (it subclasses a libcst class)."""
+    from libcst._nodes.internal import CodegenState
 
-    __slots__ = ("_open", "inclusive", "offset", "syntactic", "targets")
+    class _OffsetState(CodegenState):
+        """A codegen state that counts characters instead of building a position for every node."""
 
-    def __init__(self, module: cst.Module, targets: set[cst.CSTNode]) -> None:
-        super().__init__(
-            default_indent=module.default_indent, default_newline=module.default_newline
-        )
-        self.offset = 0
-        self.targets = targets
-        self.inclusive: dict[cst.CSTNode, tuple[int, int]] = {}
-        self.syntactic: dict[cst.CSTNode, tuple[int, int]] = {}
-        self._open: dict[cst.CSTNode, int] = {}
+        __slots__ = ("_open", "inclusive", "offset", "syntactic", "targets")
 
-    def add_indent_tokens(self) -> None:
-        tokens = self.indent_tokens
-        self.tokens.extend(tokens)
-        for token in tokens:
-            self.offset += len(token)
+        def __init__(self, module: cst.Module, targets: set[cst.CSTNode]) -> None:
+            super().__init__(
+                default_indent=module.default_indent, default_newline=module.default_newline
+            )
+            self.offset = 0
+            self.targets = targets
+            self.inclusive: dict[cst.CSTNode, tuple[int, int]] = {}
+            self.syntactic: dict[cst.CSTNode, tuple[int, int]] = {}
+            self._open: dict[cst.CSTNode, int] = {}
 
-    def add_token(self, value: str) -> None:
-        self.tokens.append(value)
-        self.offset += len(value)
+        def add_indent_tokens(self) -> None:
+            tokens = self.indent_tokens
+            self.tokens.extend(tokens)
+            for token in tokens:
+                self.offset += len(token)
 
-    def pop_trailing_newline(self) -> None:
-        if self.tokens:
-            self.offset -= len(self.tokens.pop())
+        def add_token(self, value: str) -> None:
+            self.tokens.append(value)
+            self.offset += len(value)
 
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        if node in self.targets:
-            self._open[node] = self.offset
+        def pop_trailing_newline(self) -> None:
+            if self.tokens:
+                self.offset -= len(self.tokens.pop())
 
-    def after_codegen(self, node: cst.CSTNode) -> None:
-        if node in self.targets:
-            start = self._open.pop(node, self.offset)
-            self.inclusive.setdefault(node, (start, self.offset))
+        def before_codegen(self, node: cst.CSTNode) -> None:
+            if node in self.targets:
+                self._open[node] = self.offset
 
-    def record_syntactic_position(self, node, *, start_node=None, end_node=None):
-        if node not in self.targets:
-            return _NULL
-        return _SyntacticRecorder(self, node, start_node, end_node)
+        def after_codegen(self, node: cst.CSTNode) -> None:
+            if node in self.targets:
+                start = self._open.pop(node, self.offset)
+                self.inclusive.setdefault(node, (start, self.offset))
+
+        def record_syntactic_position(self, node, *, start_node=None, end_node=None):
+            if node not in self.targets:
+                return _NULL
+            return _SyntacticRecorder(self, node, start_node, end_node)
+
+    return _OffsetState
 
 
 class NodeSpans:
@@ -142,7 +148,7 @@ class NodeSpans:
         wanted = {n for n in nodes if n not in self._inclusive}
         if not wanted:
             return
-        state = _OffsetState(self._module, wanted)
+        state = _offset_state_class()(self._module, wanted)
         self._module._codegen(state)
         self._inclusive.update(state.inclusive)
         self._syntactic.update(state.syntactic)

@@ -13,8 +13,6 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
 
-import libcst as cst
-
 if TYPE_CHECKING:
     from fastapi_lint.context import FileContext
     from fastapi_lint.diagnostics import Diagnostic
@@ -48,9 +46,8 @@ class Rule:
     fix_availability: ClassVar[FixAvailability] = FixAvailability.NONE
     # Meta rules (syntax and I/O errors) are always on and cannot be selected or ignored.
     always_enabled: ClassVar[bool] = False
-    # Node types handled, read off the `visit_<NodeType>` methods when the class is defined.
-    node_types: ClassVar[tuple[type[cst.CSTNode], ...]] = ()
-    handlers: ClassVar[dict[type[cst.CSTNode], str]] = {}
+    # libcst node type name -> handler method, read off the `visit_<NodeType>` methods.
+    handlers: ClassVar[dict[str, str]] = {}
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -58,17 +55,26 @@ class Rule:
             return
         if not CODE_PATTERN.match(cls.code):
             raise ValueError(f"{cls.__name__}: rule code {cls.code!r} is not FAPI + 3 digits")
-        handlers: dict[type[cst.CSTNode], str] = {}
+        # Node types are named, not imported: libcst is loaded only when a file is parsed.
+        handlers: dict[str, str] = {}
         for attr in dir(cls):
-            if not attr.startswith("visit_"):
-                continue
-            node_type = getattr(cst, attr.removeprefix("visit_"), None)
-            if not (isinstance(node_type, type) and issubclass(node_type, cst.CSTNode)):
-                raise ValueError(f"{cls.__name__}.{attr}: no libcst node type of that name")
-            handlers[node_type] = attr
+            if attr.startswith("visit_"):
+                handlers[attr.removeprefix("visit_")] = attr
         cls.handlers = handlers
-        cls.node_types = tuple(handlers)
         register(cls)
+
+    @classmethod
+    def node_types(cls) -> dict[type, str]:
+        """The libcst node classes the rule handles (imports libcst)."""
+        from fastapi_lint.lazy import cst
+
+        resolved = {}
+        for name, method in cls.handlers.items():
+            node_type = getattr(cst, name, None)
+            if not (isinstance(node_type, type) and issubclass(node_type, cst.CSTNode)):
+                raise ValueError(f"{cls.__name__}.{method}: no libcst node type named {name!r}")
+            resolved[node_type] = method
+        return resolved
 
     @classmethod
     def family(cls) -> str:

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi_lint.cache import ResultCache
-from fastapi_lint.checker import FileChecker, FileResult, syntax_error_diagnostic
 from fastapi_lint.diagnostics import Diagnostic, Location
 from fastapi_lint.discovery import SourcePath, discover, display_path, module_name_for
 from fastapi_lint.fixes import MAX_ROUNDS, applicable, apply_fixes, compiles
 from fastapi_lint.globs import PerFileIgnores
 from fastapi_lint.project import Project, refine_diagnostics, run_project_rules
 from fastapi_lint.registry import Rule
+from fastapi_lint.results import FileResult, syntax_error_diagnostic
 from fastapi_lint.rules.meta import IOError_
 from fastapi_lint.settings import Settings
 from fastapi_lint.source import (
@@ -82,11 +82,12 @@ class RunResult:
 
 # -- worker processes -----------------------------------------------------------------------
 
-_WORKER_CHECKER: FileChecker | None = None
+_WORKER_CHECKER = None
 
 
 def _init_worker(settings: Settings, codes: list[str]) -> None:
     global _WORKER_CHECKER
+    from fastapi_lint.checker import FileChecker
     from fastapi_lint.registry import rule_by_code
 
     rules = [rule_by_code(code) for code in codes]
@@ -98,7 +99,7 @@ def _check_batch(batch: list[tuple[SourcePath, bytes]]) -> list[list]:
     return [check_bytes(_WORKER_CHECKER, source, data).to_data() for source, data in batch]
 
 
-def check_bytes(checker: FileChecker, source: SourcePath, data: bytes) -> FileResult:
+def check_bytes(checker, source: SourcePath, data: bytes) -> FileResult:
     digest = content_digest(data)
     try:
         decoded = source_from_bytes(data)
@@ -140,9 +141,18 @@ class Runner:
         self.rule_types = rules
         self.rules = [rule() for rule in rules]
         self.rules_by_code = {rule.code: rule for rule in self.rules}
-        self.checker = FileChecker(settings, rules)
+        self._checker = None
         self.cwd = cwd or Path.cwd()
         self.per_file_ignores = PerFileIgnores(settings.per_file_ignores, settings.root)
+
+    @property
+    def checker(self):
+        """The per-file checker, built (and libcst imported) only when a file must be parsed."""
+        if self._checker is None:
+            from fastapi_lint.checker import FileChecker
+
+            self._checker = FileChecker(self.settings, self.rule_types)
+        return self._checker
 
     def cache_key(self, source: SourcePath) -> str:
         try:

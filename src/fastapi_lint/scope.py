@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-import libcst as cst
+from fastapi_lint.lazy import cst
 
 
 class FrameKind(enum.Enum):

@@ -5,10 +5,9 @@ Rule families add their own facts with ``ctx.summary.add_fact(kind, record)``.
 
 from __future__ import annotations
 
-import libcst as cst
-
 from fastapi_lint.context import FileContext
 from fastapi_lint.inference import STDLIB_MODULES
+from fastapi_lint.lazy import cst
 from fastapi_lint.scope import BindingKind, FunctionInfo
 from fastapi_lint.summary import (
     AppSummary,

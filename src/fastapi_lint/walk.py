@@ -12,8 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-import libcst as cst
-
+from fastapi_lint.lazy import cst
 from fastapi_lint.scope import (
     Binding,
     BindingKind,
@@ -69,10 +68,10 @@ _SKIPPED_FIELDS = frozenset(
     }
 )
 
-# Children in source order where the dataclass field order differs from it.
-_FIELD_ORDER_OVERRIDES: dict[type, tuple[str, ...]] = {
-    cst.FunctionDef: ("decorators", "name", "type_parameters", "params", "returns", "body"),
-    cst.ClassDef: ("decorators", "name", "type_parameters", "bases", "keywords", "body"),
+# Children in source order where the dataclass field order differs from it (by type name).
+_FIELD_ORDER_OVERRIDES: dict[str, tuple[str, ...]] = {
+    "FunctionDef": ("decorators", "name", "type_parameters", "params", "returns", "body"),
+    "ClassDef": ("decorators", "name", "type_parameters", "bases", "keywords", "body"),
 }
 
 _child_fields_cache: dict[type, tuple[str, ...]] = {}
@@ -81,7 +80,7 @@ _child_fields_cache: dict[type, tuple[str, ...]] = {}
 def child_fields(node_type: type) -> tuple[str, ...]:
     names = _child_fields_cache.get(node_type)
     if names is None:
-        names = _FIELD_ORDER_OVERRIDES.get(node_type) or tuple(
+        names = _FIELD_ORDER_OVERRIDES.get(node_type.__name__) or tuple(
             f.name
             for f in dataclasses.fields(node_type)
             if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace")
@@ -100,9 +99,6 @@ def iter_children(node: cst.CSTNode):
             for item in value:
                 if isinstance(item, cst.CSTNode):
                     yield item
-
-
-_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
 
 @dataclass(slots=True)
@@ -160,7 +156,7 @@ class _Walker:
         ]
         pop = stack.pop
         push = stack.append
-        special = _SPECIAL
+        special = _special()
         while stack:
             node, parent, frame = pop()
             node_type = type(node)
@@ -472,30 +468,39 @@ class _Walker:
         return function.klass, target.attr.value
 
 
-_SPECIAL = {
-    cst.FunctionDef: _Walker._function,
-    cst.Lambda: _Walker._lambda,
-    cst.ClassDef: _Walker._class,
-    cst.ListComp: _Walker._comprehension,
-    cst.SetComp: _Walker._comprehension,
-    cst.DictComp: _Walker._comprehension,
-    cst.GeneratorExp: _Walker._comprehension,
-    cst.Import: _Walker._import,
-    cst.ImportFrom: _Walker._import_from,
-    cst.Assign: _Walker._assign,
-    cst.AnnAssign: _Walker._ann_assign,
-    cst.AugAssign: _Walker._aug_assign,
-    cst.NamedExpr: _Walker._named_expr,
-    cst.For: _Walker._for,
-    cst.CompFor: _Walker._comp_for,
-    cst.With: _Walker._with,
-    cst.ExceptHandler: _Walker._except,
-    cst.ExceptStarHandler: _Walker._except,
-    cst.Global: _Walker._global,
-    cst.Nonlocal: _Walker._global,
-    cst.Await: _Walker._await,
-    cst.Yield: _Walker._yield,
-}
+_special_handlers: dict[type, object] = {}
+
+
+def _special() -> dict[type, object]:
+    """Handlers of the node types that open scopes or bind names (built on first use)."""
+    if not _special_handlers:
+        _special_handlers.update(
+            {
+                cst.FunctionDef: _Walker._function,
+                cst.Lambda: _Walker._lambda,
+                cst.ClassDef: _Walker._class,
+                cst.ListComp: _Walker._comprehension,
+                cst.SetComp: _Walker._comprehension,
+                cst.DictComp: _Walker._comprehension,
+                cst.GeneratorExp: _Walker._comprehension,
+                cst.Import: _Walker._import,
+                cst.ImportFrom: _Walker._import_from,
+                cst.Assign: _Walker._assign,
+                cst.AnnAssign: _Walker._ann_assign,
+                cst.AugAssign: _Walker._aug_assign,
+                cst.NamedExpr: _Walker._named_expr,
+                cst.For: _Walker._for,
+                cst.CompFor: _Walker._comp_for,
+                cst.With: _Walker._with,
+                cst.ExceptHandler: _Walker._except,
+                cst.ExceptStarHandler: _Walker._except,
+                cst.Global: _Walker._global,
+                cst.Nonlocal: _Walker._global,
+                cst.Await: _Walker._await,
+                cst.Yield: _Walker._yield,
+            }
+        )
+    return _special_handlers
 
 
 def walk_module(

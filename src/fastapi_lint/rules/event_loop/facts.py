@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import libcst as cst
-
 from fastapi_lint.context import FileContext
 from fastapi_lint.diagnostics import Fix
 from fastapi_lint.inference import STDLIB_MODULES
+from fastapi_lint.lazy import cst
 from fastapi_lint.rules.event_loop import fixes
 from fastapi_lint.rules.event_loop.catalog import ASYNC_APIS, catalog_from
 from fastapi_lint.summary import Span, fact_type

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import libcst as cst
-
 from fastapi_lint.context import FileContext
+from fastapi_lint.lazy import cst
 from fastapi_lint.registry import FixAvailability, Rule
 from fastapi_lint.rules.event_loop import facts
 from fastapi_lint.rules.event_loop import fixes as event_loop_fixes

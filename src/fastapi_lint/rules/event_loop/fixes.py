@@ -10,10 +10,9 @@
 
 from __future__ import annotations
 
-import libcst as cst
-
 from fastapi_lint.context import FileContext, PendingFix
 from fastapi_lint.imports import plan_from_import, plan_module_attribute
+from fastapi_lint.lazy import cst
 from fastapi_lint.scope import Frame, FunctionInfo, Role
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import libcst as cst
-
 from fastapi_lint.context import FileContext
 from fastapi_lint.fastapi_model import keyword_argument
 from fastapi_lint.inference import string_value
 from fastapi_lint.knowledge.names import CORS_MIDDLEWARE, MIDDLEWARE
+from fastapi_lint.lazy import cst
 from fastapi_lint.registry import Rule
 from fastapi_lint.scope import BindingKind, Frame
 

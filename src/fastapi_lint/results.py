@@ -1,0 +1,62 @@
+"""The result of the per-file pass for one file: plain data, cacheable, free of libcst."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi_lint.diagnostics import Diagnostic, Location
+from fastapi_lint.noqa import NoqaDirectives
+from fastapi_lint.rules.meta import SyntaxErrorRule
+from fastapi_lint.summary import ModuleSummary
+
+
+@dataclass(slots=True)
+class FileResult:
+    """Everything the per-file pass learned about one file; cacheable as plain data."""
+
+    path: str
+    digest: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    summary: ModuleSummary | None = None
+    noqa: NoqaDirectives = field(default_factory=NoqaDirectives)
+    syntax_error: bool = False
+    internal_error: bool = False
+
+    def to_data(self) -> list[Any]:
+        return [
+            self.path,
+            self.digest,
+            [d.to_data() for d in self.diagnostics],
+            self.summary.to_data() if self.summary is not None else None,
+            self.noqa.to_data(),
+            self.syntax_error,
+            self.internal_error,
+        ]
+
+    @staticmethod
+    def from_data(data: list[Any]) -> FileResult:
+        path, digest, diagnostics, summary, noqa, syntax_error, internal_error = data
+        return FileResult(
+            path=path,
+            digest=digest,
+            diagnostics=[Diagnostic.from_data(d) for d in diagnostics],
+            summary=ModuleSummary.from_data(summary) if summary is not None else None,
+            noqa=NoqaDirectives.from_data(noqa),
+            syntax_error=syntax_error,
+            internal_error=internal_error,
+        )
+
+
+def syntax_error_diagnostic(message: str, row: int, column: int) -> Diagnostic:
+    location = Location(row, column)
+    return Diagnostic(
+        code=SyntaxErrorRule.code,
+        name=SyntaxErrorRule.name,
+        message=f"SyntaxError: {message}",
+        start=0,
+        end=0,
+        location=location,
+        end_location=location,
+        noqa_row=row,
+    )
