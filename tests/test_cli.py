@@ -494,24 +494,50 @@ def test_cache_is_used_and_tagged(tmp_path: Path) -> None:
     assert (cache_dir / ".gitignore").read_text().strip().endswith("*")
 
 
-def test_corrupt_cache_is_ignored(tmp_path: Path) -> None:
+def test_corrupt_tampered_or_hostile_cache_is_ignored(tmp_path: Path) -> None:
+    from fastapi_lint.cache import write_signed
+
     project = make_project(tmp_path, {"app.py": BLOCKING})
     runner = CliRunner()
     cwd = os.getcwd()
     os.chdir(project)
+    cache_dir = project / ".fastapi_lint_cache"
+
+    def check():
+        return runner.invoke(main, ["check", "--output-format", "concise"])
+
     try:
-        runner.invoke(main, ["check"])
-        for cache_file in (project / ".fastapi_lint_cache").glob("results-*.json"):
-            data = json.loads(cache_file.read_text())
-            for entry in data["files"].values():
-                entry[3] = ["garbage", {"not": "a result"}]
-            cache_file.write_text(json.dumps(data))
-        result = runner.invoke(main, ["check", "--output-format", "concise"])
-        (project / ".fastapi_lint_cache" / "results-x.json").write_text("{not json")
+        check()
+        files = list(cache_dir.glob("*.json"))
+        assert files
+        # 1. Tampered content (a foreign cache): the signature no longer matches.
+        for cache_file in files:
+            cache_file.write_bytes(cache_file.read_bytes().replace(b"FAPI101", b"FAPI999"))
+        tampered = check()
+        # 2. Garbage.
+        for cache_file in cache_dir.glob("*.json"):
+            cache_file.write_text("{not json")
+        garbage = check()
+        # 3. Correctly signed but hostile structure: every entry is validated.
+        for cache_file in cache_dir.glob("results-*.json"):
+            write_signed(
+                cache_file,
+                {
+                    "format": 2,
+                    "version": __import__("fastapi_lint").__version__,
+                    "files": {"app.py": [0, 0, "x", ["garbage", {"not": "a result"}]]},
+                },
+            )
+        for cache_file in cache_dir.glob("run-*.json"):
+            write_signed(cache_file, {"version": "0", "files": [], "diagnostics": 3})
+        (project / "app.py").touch()
+        hostile = check()
     finally:
         os.chdir(cwd)
-    assert result.exit_code == 1
-    assert "app.py:10:5: FAPI101" in result.output
+    for result in (tampered, garbage, hostile):
+        assert result.exit_code == 1
+        assert "app.py:10:5: FAPI101" in result.output
+        assert "FAPI999" not in result.output
 
 
 def test_parallel_and_serial_runs_agree(tmp_path: Path) -> None:

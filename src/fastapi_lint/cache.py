@@ -1,30 +1,132 @@
 """The result cache: per-file results keyed by content, tool version and effective settings.
 
-Layout: ``<cache-dir>/CACHEDIR.TAG``, ``<cache-dir>/.gitignore`` and one JSON file per settings
-fingerprint (the fingerprint covers the tool version). Entries are plain JSON data, never
-pickle: a cache directory may come from an untrusted checkout, so anything malformed is
-ignored entry by entry. Writes are atomic (temporary file, then rename) and merge with what
-another process may have written meanwhile, so concurrent runs never corrupt the cache.
+Layout: ``<cache-dir>/CACHEDIR.TAG``, ``<cache-dir>/.gitignore``, and per settings fingerprint
+(which covers the tool version) ``results-<fingerprint>.json`` (every file's result and module
+summary) and ``run-<fingerprint>.json`` (the final findings of the last run, so that a run in
+which nothing changed skips the project pass too).
+
+The files are plain JSON data, never pickle, and signed with a key kept outside the project
+(``$XDG_CACHE_HOME/fastapi-lint/key``): a cache directory that comes with an untrusted checkout
+fails the signature check and is ignored as a whole; anything malformed is ignored entry by
+entry. Writes are atomic (temporary file, then rename) and merge with what another process may
+have written meanwhile, so concurrent runs never corrupt the cache.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import json
 import os
+import secrets
 import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from fastapi_lint import __version__
-from fastapi_lint.checker import FileResult
+from fastapi_lint.diagnostics import Diagnostic
+from fastapi_lint.results import FileResult
 
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by fastapi-lint.\n"
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
-_FORMAT = 1
+_FORMAT = 2
+
+
+@cache
+def signing_key() -> bytes | None:
+    """This user's cache key (created on first use); None when it cannot be kept."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "fastapi-lint" / "key"
+    try:
+        key = path.read_bytes()
+        if len(key) >= 32:
+            return key
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(32)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)  # never replace a key another process just created
+        except FileExistsError:
+            key = path.read_bytes()
+        finally:
+            os.unlink(tmp)
+        return key if len(key) >= 32 else None
+    except OSError:
+        return None
+
+
+def _sign(payload: bytes) -> bytes | None:
+    key = signing_key()
+    if key is None:
+        return None
+    return hmac.new(key, payload, hashlib.sha256).hexdigest().encode()
+
+
+def read_signed(path: Path) -> Any | None:
+    """The JSON value stored in ``path``, or None when missing, unsigned, tampered or invalid."""
+    try:
+        with open(path, "rb") as handle:
+            content = handle.read()
+    except OSError:
+        return None
+    signature, _, payload = content.partition(b"\n")
+    expected = _sign(payload)
+    if expected is None or not hmac.compare_digest(signature, expected):
+        return None
+    try:
+        return json.loads(payload)
+    except ValueError:
+        return None
+
+
+def write_signed(path: Path, value: Any) -> None:
+    payload = json.dumps(value, separators=(",", ":")).encode()
+    signature = _sign(payload)
+    if signature is None:
+        return  # no key: run without persisting
+    directory = path.parent
+    _prepare(directory)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.stem}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(signature + b"\n" + payload)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _prepare(directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    tag = directory / "CACHEDIR.TAG"
+    if not tag.exists():
+        tag.write_text(CACHEDIR_TAG, encoding="utf-8")
+    gitignore = directory / ".gitignore"
+    if not gitignore.exists():
+        gitignore.write_text("# Automatically created by fastapi-lint.\n*\n", encoding="utf-8")
+
+
+def _valid_entry(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 4
+        and isinstance(value[0], int)
+        and isinstance(value[1], int)
+        and isinstance(value[2], str)
+        and isinstance(value[3], list)
+    )
 
 
 class ResultCache:
@@ -32,23 +134,14 @@ class ResultCache:
         self.directory = directory
         self.root = root
         self.file = directory / f"results-{fingerprint}.json"
+        self.run_file = directory / f"run-{fingerprint}.json"
         # relative path -> [mtime_ns, size, digest, result data]
-        self._entries: dict[str, list[Any]] = {}
+        self._entries: dict[str, list[Any]] = self._read(self.file) or {}
         self._updated: dict[str, list[Any]] = {}
-        self._load()
-
-    def _load(self) -> None:
-        data = self._read(self.file)
-        if data is not None:
-            self._entries = data
 
     @staticmethod
     def _read(path: Path) -> dict[str, list[Any]] | None:
-        try:
-            with open(path, encoding="utf-8") as handle:
-                data = json.load(handle)
-        except (OSError, ValueError):
-            return None
+        data = read_signed(path)
         if (
             not isinstance(data, dict)
             or data.get("format") != _FORMAT
@@ -56,19 +149,11 @@ class ResultCache:
             or not isinstance(data.get("files"), dict)
         ):
             return None
-        entries = {}
-        for key, value in data["files"].items():
-            if (
-                isinstance(key, str)
-                and isinstance(value, list)
-                and len(value) == 4
-                and isinstance(value[0], int)
-                and isinstance(value[1], int)
-                and isinstance(value[2], str)
-                and isinstance(value[3], list)
-            ):
-                entries[key] = value
-        return entries
+        return {
+            key: value
+            for key, value in data["files"].items()
+            if isinstance(key, str) and _valid_entry(value)
+        }
 
     def get(
         self, key: str, mtime_ns: int, size: int, digest: str | None = None
@@ -85,7 +170,7 @@ class ResultCache:
             return None
         try:
             return FileResult.from_data(data)
-        except Exception:  # malformed or hostile entry: a cache miss, never a crash
+        except Exception:  # malformed entry: a cache miss, never a crash
             self._entries.pop(key, None)
             return None
 
@@ -97,10 +182,9 @@ class ResultCache:
         for key, entry in self._entries.items():
             if key == exclude:
                 continue
-            data = entry[3]
             try:
-                if data[3] is not None:
-                    found.append(ModuleSummary.from_data(data[3]))
+                if entry[3][3] is not None:
+                    found.append(ModuleSummary.from_data(entry[3][3]))
             except Exception:
                 continue
         return found
@@ -114,15 +198,6 @@ class ResultCache:
         if not self._updated:
             return
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            tag = self.directory / "CACHEDIR.TAG"
-            if not tag.exists():
-                tag.write_text(CACHEDIR_TAG, encoding="utf-8")
-            gitignore = self.directory / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text(
-                    "# Automatically created by fastapi-lint.\n*\n", encoding="utf-8"
-                )
             # Another process may have saved since we loaded: keep its entries, ours win.
             merged = self._read(self.file) or {}
             merged.update(self._entries)
@@ -133,16 +208,45 @@ class ResultCache:
                     for key, value in merged.items()
                     if os.path.exists(os.path.join(self.root, key))
                 }
-            payload = {"format": _FORMAT, "version": __version__, "files": merged}
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".results-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(payload, handle, separators=(",", ":"))
-                os.replace(tmp, self.file)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            write_signed(self.file, {"format": _FORMAT, "version": __version__, "files": merged})
         except OSError:
             pass  # a read-only checkout: run without persisting the cache
         self._updated.clear()
+
+    # -- the last run's final findings ------------------------------------------------
+
+    def last_run(self, stats: dict[str, tuple[int, int]]) -> dict[str, list[Diagnostic]] | None:
+        """The final findings of the last run when it saw exactly these files, unchanged."""
+        data = read_signed(self.run_file)
+        if not isinstance(data, dict) or data.get("version") != __version__:
+            return None
+        files = data.get("files")
+        if not isinstance(files, dict) or len(files) != len(stats):
+            return None
+        for key, stat in stats.items():
+            if files.get(key) != [stat[0], stat[1]]:
+                return None
+        found = data.get("diagnostics")
+        if not isinstance(found, dict):
+            return None
+        try:
+            return {key: [Diagnostic.from_data(d) for d in items] for key, items in found.items()}
+        except Exception:
+            return None
+
+    def save_run(
+        self, stats: dict[str, tuple[int, int]], diagnostics: dict[str, list[Diagnostic]]
+    ) -> None:
+        with contextlib.suppress(OSError):
+            write_signed(
+                self.run_file,
+                {
+                    "version": __version__,
+                    "files": {key: [m, s] for key, (m, s) in stats.items()},
+                    "diagnostics": {
+                        key: [d.to_data() for d in items]
+                        for key, items in diagnostics.items()
+                        if items
+                    },
+                },
+            )

@@ -13,14 +13,15 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from types import SimpleNamespace
+from typing import Any
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
+
+import contextlib
 
 from fastapi_lint import __version__
 
@@ -60,57 +61,10 @@ class ConfigError(Exception):
     """A configuration problem, already phrased for the user."""
 
 
-class _Table(BaseModel):
-    """The accepted keys of ``[tool.fastapi-lint]`` (kebab-case in TOML)."""
+def _accepted_keys() -> list[str]:
+    from fastapi_lint.config_schema import Table
 
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-        alias_generator=lambda name: name.replace("_", "-"),
-        strict=True,
-    )
-
-    select: list[str] | None = None
-    ignore: list[str] = Field(default_factory=list)
-    extend_select: list[str] = Field(default_factory=list)
-    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict)
-    exclude: list[str] | None = None
-    extend_exclude: list[str] = Field(default_factory=list)
-    respect_gitignore: bool = True
-    src: list[str] | None = None
-    cache_dir: str | None = None
-    output_format: (
-        Literal["full", "concise", "json", "json-lines", "github", "sarif", "gitlab"] | None
-    ) = None
-    unsafe_fixes: bool | None = None
-    extend_blocking_calls: list[str] = Field(default_factory=list)
-    allowed_blocking_calls: list[str] = Field(default_factory=list)
-
-    @field_validator("select", "ignore", "extend_select")
-    @classmethod
-    def _selectors(cls, value: list[str] | None) -> list[str] | None:
-        if value is None:
-            return value
-        _check_selectors(value)
-        return [v.upper() for v in value]
-
-    @field_validator("per_file_ignores")
-    @classmethod
-    def _per_file(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        for codes in value.values():
-            _check_selectors(codes)
-        return {pattern: [c.upper() for c in codes] for pattern, codes in value.items()}
-
-
-def _check_selectors(values: list[str]) -> None:
-    from fastapi_lint.registry import is_valid_selector
-
-    for value in values:
-        if not is_valid_selector(value.upper()):
-            raise ValueError(f"unknown rule selector `{value}`")
-
-
-ACCEPTED_KEYS = sorted(field.alias or name for name, field in _Table.model_fields.items())
+    return sorted(field.alias or name for name, field in Table.model_fields.items())
 
 
 @dataclass(slots=True)
@@ -147,6 +101,8 @@ class Settings:
             "extend_blocking_calls": sorted(self.extend_blocking_calls),
             "allowed_blocking_calls": sorted(self.allowed_blocking_calls),
             "src": [str(p) for p in self.src],
+            "per_file_ignores": self.per_file_ignores,
+            "root": str(self.root),
         }
         data = json.dumps(payload, sort_keys=True).encode()
         return hashlib.blake2b(data, digest_size=12).hexdigest()
@@ -238,14 +194,14 @@ def _toml_error(exc: Exception, text: str) -> str:
     return f"{message} at line {line}, column {column} (end of file)"
 
 
-def _describe_validation_error(path: Path, where: str, error: ValidationError) -> str:
+def _describe_validation_error(path: Path, where: str, error) -> str:
     first = error.errors()[0]
     loc = [str(part) for part in first["loc"]]
     key = loc[0] if loc else "?"
     kind = first["type"]
     if kind == "extra_forbidden":
         return f"{path}: {where}: unknown key `{key}`; accepted keys: " + ", ".join(
-            f"`{k}`" for k in ACCEPTED_KEYS
+            f"`{k}`" for k in _accepted_keys()
         )
     if kind == "value_error":
         message = str(first.get("ctx", {}).get("error", first["msg"]))
@@ -290,11 +246,7 @@ def load_settings(start: Path, config_path: Path | None = None) -> Settings:
     if config_file is not None:
         raw = _read_table(config_file)
         where = f"[tool.{TOOL_TABLE}]" if config_file.name == "pyproject.toml" else "top level"
-        try:
-            table = _Table.model_validate(raw)
-        except ValidationError as exc:
-            raise ConfigError(_describe_validation_error(config_file, where, exc)) from None
-        _apply(settings, table)
+        _apply(settings, _validated(raw, config_file, where, root))
     if not settings.src:
         settings.src = [root]
         if (root / "src").is_dir():
@@ -304,7 +256,39 @@ def load_settings(start: Path, config_path: Path | None = None) -> Settings:
     return settings
 
 
-def _apply(settings: Settings, table: _Table) -> None:
+def _validated(raw: dict[str, Any], config_file: Path, where: str, root: Path) -> SimpleNamespace:
+    """The validated table. Validating imports pydantic, so the result of the last validation of
+    an identical table is reused (it is stored, signed, in the cache directory)."""
+    from fastapi_lint.cache import read_signed, write_signed
+
+    digest = hashlib.blake2b(
+        json.dumps([raw, __version__, _code_fingerprint()], sort_keys=True, default=str).encode(),
+        digest_size=16,
+    ).hexdigest()
+    cache_dir = raw.get("cache-dir") if isinstance(raw.get("cache-dir"), str) else DEFAULT_CACHE_DIR
+    stored_path = (root / cache_dir) / "config.json"
+    stored = read_signed(stored_path)
+    if (
+        isinstance(stored, dict)
+        and stored.get("digest") == digest
+        and isinstance(stored.get("table"), dict)
+    ):
+        return SimpleNamespace(**stored["table"])
+    from pydantic import ValidationError
+
+    from fastapi_lint.config_schema import Table
+
+    try:
+        table = Table.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_describe_validation_error(config_file, where, exc)) from None
+    data = table.model_dump()
+    with contextlib.suppress(OSError):
+        write_signed(stored_path, {"digest": digest, "table": data})
+    return SimpleNamespace(**data)
+
+
+def _apply(settings: Settings, table: SimpleNamespace) -> None:
     root = settings.root
     if table.select is not None:
         settings.select = table.select
