@@ -106,3 +106,24 @@ def test_cached_summaries_give_the_same_project_findings(tmp_path: Path) -> None
     assert second.files_checked == 0 and second.files_cached == first.files_checked
     assert fresh == cached
     assert len(fresh) == 9
+
+
+def test_cache_hits_survive_a_second_save(tmp_path: Path) -> None:
+    """Summaries read from the cache are saved again unchanged (no shared, mutated data)."""
+    import shutil
+
+    from harness import settings_for
+
+    from fastapi_lint.registry import select_rules
+    from fastapi_lint.runner import Runner, RunOptions
+
+    project = tmp_path / "shop"
+    shutil.copytree(FIXTURES / "rules" / "FAPI102" / "shop", project)
+    settings = settings_for(project, ["FAPI1"])
+    settings.cache_dir = tmp_path / "cache"
+    rules = select_rules(settings.select, settings.ignore, settings.extend_select)
+    for touch in (None, "app/services/payments.py", "app/routers/orders.py"):
+        if touch:
+            (project / touch).write_text((project / touch).read_text() + "\n# edited\n")
+        result = Runner(settings, rules, cwd=project).run(RunOptions(paths=[project], jobs=1))
+        assert len(result.diagnostics) == 9

@@ -118,6 +118,14 @@ def _prepare(directory: Path) -> None:
         gitignore.write_text("# Automatically created by fastapi-lint.\n*\n", encoding="utf-8")
 
 
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
 def _valid_entry(value: Any) -> bool:
     return (
         isinstance(value, list)
@@ -135,9 +143,18 @@ class ResultCache:
         self.root = root
         self.file = directory / f"results-{fingerprint}.json"
         self.run_file = directory / f"run-{fingerprint}.json"
-        # relative path -> [mtime_ns, size, digest, result data]
-        self._entries: dict[str, list[Any]] = self._read(self.file) or {}
+        self._loaded: dict[str, list[Any]] | None = None
+        self._loaded_stat: tuple[int, int] | None = None
         self._updated: dict[str, list[Any]] = {}
+
+    @property
+    def _entries(self) -> dict[str, list[Any]]:
+        """relative path -> [mtime_ns, size, digest, result data], read on first use (a run in
+        which nothing changed never needs them)."""
+        if self._loaded is None:
+            self._loaded_stat = _stat(self.file)
+            self._loaded = self._read(self.file) or {}
+        return self._loaded
 
     @staticmethod
     def _read(path: Path) -> dict[str, list[Any]] | None:
@@ -199,8 +216,11 @@ class ResultCache:
             return
         try:
             # Another process may have saved since we loaded: keep its entries, ours win.
-            merged = self._read(self.file) or {}
-            merged.update(self._entries)
+            if _stat(self.file) == self._loaded_stat:
+                merged = dict(self._entries)
+            else:
+                merged = self._read(self.file) or {}
+                merged.update(self._entries)
             if self.root is not None:
                 # Forget files that no longer exist.
                 merged = {

@@ -1,9 +1,12 @@
 """Which files to check, and the module name of each.
 
 Directories are walked without following links to directories, and linked files pointing out
-of the project root are skipped; excluded
-directories (defaults: virtualenvs, caches, build output) and ``.gitignore``d paths are skipped.
-Files named explicitly on the command line are always checked.
+of the project root are skipped; excluded directories (defaults: virtualenvs, caches, build
+output) and ``.gitignore``d paths are skipped. Files named explicitly on the command line are
+always checked, unless ``--force-exclude``.
+
+This runs on every invocation, including the ones answered from the cache, so it works on
+strings (not ``pathlib``) and matches plain directory names with a set lookup.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import pathspec
 from fastapi_lint.settings import Settings
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+_GLOB_CHARS = frozenset("*?[]/!\\")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,59 +39,57 @@ class Discovery:
     missing: list[str]  # explicitly named paths that do not exist
 
 
-def display_path(path: Path, cwd: Path) -> str:
-    try:
-        return path.relative_to(cwd).as_posix()
-    except ValueError:
-        return str(path)
+def display_path(path: Path | str, cwd: Path | str) -> str:
+    path, cwd = str(path), str(cwd)
+    prefix = cwd.rstrip(os.sep) + os.sep
+    if path.startswith(prefix):
+        return path[len(prefix) :].replace(os.sep, "/")
+    return path
+
+
+class ModuleNamer:
+    """Dotted module names from the deepest import root (``src``) containing a file."""
+
+    def __init__(self, settings: Settings) -> None:
+        roots = {os.path.abspath(r) for r in settings.src}
+        self.roots = sorted(roots, key=lambda r: r.count(os.sep), reverse=True)
+        self.roots.append(os.path.abspath(settings.root))
+
+    def __call__(self, path: str) -> tuple[str, bool]:
+        relative = None
+        for root in self.roots:
+            prefix = root.rstrip(os.sep) + os.sep
+            if path.startswith(prefix):
+                relative = path[len(prefix) :]
+                break
+        if relative is None:
+            relative = os.path.basename(path)
+        stem, _ = os.path.splitext(relative)
+        parts = [p for p in stem.split(os.sep) if p]
+        is_package = bool(parts) and parts[-1] == "__init__"
+        if is_package:
+            parts = parts[:-1]
+        return ".".join(parts), is_package
 
 
 def module_name_for(path: Path, settings: Settings) -> tuple[str, bool]:
-    """Dotted module name from the deepest import root (``src``) containing ``path``."""
-    roots = sorted(
-        {Path(os.path.abspath(r)) for r in settings.src}, key=lambda p: len(p.parts), reverse=True
-    )
-    roots.append(Path(os.path.abspath(settings.root)))
-    relative: Path | None = None
-    for root in roots:
-        try:
-            relative = path.relative_to(root)
-            break
-        except ValueError:
-            continue
-    if relative is None:
-        relative = Path(path.name)
-    parts = list(relative.with_suffix("").parts)
-    is_package = bool(parts) and parts[-1] == "__init__"
-    if is_package:
-        parts = parts[:-1]
-    parts = [p for p in parts if p]
-    return ".".join(parts), is_package
+    return ModuleNamer(settings)(os.path.abspath(path))
 
 
 class _Ignorer:
-    """Exclude patterns (gitignore syntax, relative to the root) plus nested .gitignore files."""
+    """Exclude patterns (gitignore syntax, relative to a root) plus nested .gitignore files."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.root = Path(os.path.abspath(settings.root))
+    def __init__(self, settings: Settings, root: str | None = None) -> None:
+        self.root = root or os.path.abspath(settings.root)
         patterns = [*settings.exclude, *settings.extend_exclude]
-        self.exclude = pathspec.GitIgnoreSpec.from_lines(patterns)
+        self.names = frozenset(p for p in patterns if not (_GLOB_CHARS & set(p)))
+        globbed = [p for p in patterns if _GLOB_CHARS & set(p)]
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(globbed) if globbed else None
         self.respect_gitignore = settings.respect_gitignore
-        self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self.settings = settings
+        self._gitignores: dict[str, pathspec.GitIgnoreSpec | None] = {}
 
-    def _gitignore(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
-        if directory not in self._gitignores:
-            spec = None
-            candidate = directory / ".gitignore"
-            try:
-                lines = candidate.read_text(encoding="utf-8", errors="replace").splitlines()
-                spec = pathspec.GitIgnoreSpec.from_lines(lines)
-            except OSError:
-                spec = None
-            self._gitignores[directory] = spec
-        return self._gitignores[directory]
-
-    def for_start(self, start: Path) -> _Ignorer:
+    def for_start(self, start: str) -> _Ignorer:
         """The ignorer for walking ``start``, a directory named on the command line.
 
         When ``start`` is itself excluded or ignored (``check .venv/lib/.../site-packages``),
@@ -95,44 +97,74 @@ class _Ignorer:
         """
         if start == self.root or self.ignored(start, is_dir=True) is None:
             return self
-        scoped = _Ignorer.__new__(_Ignorer)
-        scoped.root = start
-        scoped.exclude = self.exclude
-        scoped.respect_gitignore = self.respect_gitignore
+        scoped = _Ignorer(self.settings, start)
         scoped._gitignores = self._gitignores
         return scoped
 
-    def ignored(self, path: Path, is_dir: bool) -> str | None:
-        try:
-            relative = path.relative_to(self.root).as_posix()
-        except ValueError:
-            relative = path.name
-        probe = relative + "/" if is_dir else relative
-        if self.exclude.match_file(probe):
+    def gitignore(self, directory: str) -> pathspec.GitIgnoreSpec | None:
+        if directory not in self._gitignores:
+            spec = None
+            try:
+                with open(
+                    os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace"
+                ) as handle:
+                    spec = pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
+            except OSError:
+                spec = None
+            self._gitignores[directory] = spec
+        return self._gitignores[directory]
+
+    def _relative(self, path: str) -> str:
+        prefix = self.root.rstrip(os.sep) + os.sep
+        if path.startswith(prefix):
+            return path[len(prefix) :].replace(os.sep, "/")
+        return os.path.basename(path)
+
+    def excluded(self, path: str, is_dir: bool) -> bool:
+        if os.path.basename(path) in self.names:
+            return True
+        if self.exclude is None:
+            return False
+        relative = self._relative(path)
+        return self.exclude.match_file(relative + "/" if is_dir else relative)
+
+    def gitignored(self, path: str, is_dir: bool, chain: list[str]) -> bool:
+        for base in chain:
+            spec = self.gitignore(base)
+            if spec is None:
+                continue
+            relative = path[len(base.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
+            if spec.match_file(relative + "/" if is_dir else relative):
+                return True
+        return False
+
+    def chain_for(self, directory: str) -> list[str]:
+        """Directories from the root down to ``directory`` (their .gitignore files apply)."""
+        chain = []
+        current = directory
+        prefix = self.root.rstrip(os.sep)
+        while True:
+            chain.append(current)
+            if current == prefix or not current.startswith(prefix + os.sep):
+                break
+            parent = os.path.dirname(current)
+            if parent == current:
+                break
+            current = parent
+        if not (directory == prefix or directory.startswith(prefix + os.sep)):
+            return []
+        return chain[::-1]
+
+    def ignored(self, path: str, is_dir: bool, chain: list[str] | None = None) -> str | None:
+        if self.excluded(path, is_dir):
             return "excluded"
-        if is_dir and (path / "pyvenv.cfg").exists():
+        if is_dir and os.path.exists(os.path.join(path, "pyvenv.cfg")):
             return "virtual environment"
         if self.respect_gitignore:
-            # Every .gitignore from the root down to the path's directory applies to it.
-            directory = path.parent
-            chain = []
-            while True:
-                chain.append(directory)
-                if directory == self.root or directory.parent == directory:
-                    break
-                try:
-                    directory.relative_to(self.root)
-                except ValueError:
-                    chain.pop()
-                    break
-                directory = directory.parent
-            for base in chain:
-                spec = self._gitignore(base)
-                if spec is None:
-                    continue
-                rel = path.relative_to(base).as_posix()
-                if spec.match_file(rel + "/" if is_dir else rel):
-                    return "gitignored"
+            if chain is None:
+                chain = self.chain_for(os.path.dirname(path))
+            if self.gitignored(path, is_dir, chain):
+                return "gitignored"
         return None
 
 
@@ -142,88 +174,94 @@ def discover(
     cwd: Path | None = None,
     force_exclude: bool = False,
 ) -> Discovery:
-    cwd = cwd or Path.cwd()
-    root = Path(os.path.abspath(settings.root))
-    real_root = Path(os.path.realpath(root))
+    cwd_str = os.path.abspath(cwd or Path.cwd())
+    real_root = os.path.realpath(settings.root)
     ignorer = _Ignorer(settings)
-    files: dict[Path, SourcePath] = {}
+    namer = ModuleNamer(settings)
+    files: dict[str, SourcePath] = {}
     skipped: list[tuple[str, str]] = []
     missing: list[str] = []
 
-    def add(path: Path) -> None:
-        if path in files:
-            return
-        module, is_package = module_name_for(path, settings)
-        files[path] = SourcePath(path, display_path(path, cwd), module, is_package)
+    def add(path: str) -> None:
+        if path not in files:
+            module, is_package = namer(path)
+            files[path] = SourcePath(Path(path), display_path(path, cwd_str), module, is_package)
 
     for given in paths:
-        absolute = Path(os.path.abspath(given))
-        if not absolute.exists() and not absolute.is_symlink():
+        absolute = os.path.normpath(os.path.join(cwd_str, str(given)))
+        if not os.path.lexists(absolute):
             missing.append(str(given))
             continue
-        if absolute.is_file() or (absolute.is_symlink() and not absolute.is_dir()):
+        if not os.path.isdir(absolute):
             # Named explicitly: checked even when excluded, unless --force-exclude (pre-commit
             # passes every staged file by name).
-            reason = ignorer.ignored(absolute, is_dir=False) if force_exclude else None
-            if reason is None and force_exclude:
-                reason = _excluded_ancestor(ignorer, absolute)
+            reason = None
+            if force_exclude:
+                reason = ignorer.ignored(absolute, is_dir=False) or _excluded_ancestor(
+                    ignorer, absolute
+                )
             if reason is None:
                 add(absolute)
             else:
-                skipped.append((display_path(absolute, cwd), reason))
+                skipped.append((display_path(absolute, cwd_str), reason))
             continue
-        walk_ignorer = ignorer.for_start(absolute)
+        walker = ignorer.for_start(absolute)
+        chains: dict[str, list[str]] = {}
         for directory, dirnames, filenames in os.walk(absolute, followlinks=False):
-            base = Path(directory)
+            chain = chains.get(directory)
+            if chain is None:
+                chain = walker.chain_for(directory) if walker.respect_gitignore else []
             kept = []
             for name in sorted(dirnames):
-                child = base / name
-                reason = walk_ignorer.ignored(child, is_dir=True)
-                if reason is None and child.is_symlink():
+                child = os.path.join(directory, name)
+                if os.path.islink(child):
                     # Like git and ruff: links to directories are not followed (no loops).
-                    reason = "symbolic link to a directory (not followed)"
+                    skipped.append(
+                        (
+                            display_path(child, cwd_str),
+                            "symbolic link to a directory (not followed)",
+                        )
+                    )
+                    continue
+                reason = walker.ignored(child, is_dir=True, chain=chain)
                 if reason is None:
                     kept.append(name)
+                    chains[child] = [*chain, child]
                 else:
-                    skipped.append((display_path(child, cwd), reason))
+                    skipped.append((display_path(child, cwd_str), reason))
             dirnames[:] = kept
-            for name in sorted(filenames):
+            for name in filenames:
                 if not name.endswith(PYTHON_SUFFIXES):
                     continue
-                child = base / name
-                reason = walk_ignorer.ignored(child, is_dir=False)
-                if reason is None and child.is_symlink():
+                child = os.path.join(directory, name)
+                reason = walker.ignored(child, is_dir=False, chain=chain)
+                if reason is None and os.path.islink(child):
                     reason = _outside_root(child, real_root)
                 if reason is None:
                     add(child)
                 else:
-                    skipped.append((display_path(child, cwd), reason))
+                    skipped.append((display_path(child, cwd_str), reason))
     return Discovery(sorted(files.values(), key=lambda f: f.display), skipped, missing)
 
 
-def _excluded_ancestor(ignorer: _Ignorer, path: Path) -> str | None:
-    for parent in path.parents:
-        if parent == ignorer.root:
-            return None
-        try:
-            parent.relative_to(ignorer.root)
-        except ValueError:
-            return None
-        reason = ignorer.ignored(parent, is_dir=True)
+def _excluded_ancestor(ignorer: _Ignorer, path: str) -> str | None:
+    root = ignorer.root.rstrip(os.sep)
+    current = os.path.dirname(path)
+    while current.startswith(root + os.sep):
+        reason = ignorer.ignored(current, is_dir=True)
         if reason is not None:
             return reason
+        current = os.path.dirname(current)
     return None
 
 
-def _outside_root(path: Path, real_root: Path) -> str | None:
+def _outside_root(path: str, real_root: str) -> str | None:
     try:
-        target = Path(os.path.realpath(path))
+        target = os.path.realpath(path)
     except (OSError, RuntimeError):
         return "symbolic link loop"
-    if not target.exists():
+    if not os.path.exists(target):
         return None  # a broken link: reported when read
-    try:
-        target.relative_to(real_root)
-    except ValueError:
+    if target != real_root and not target.startswith(real_root.rstrip(os.sep) + os.sep):
         return "symbolic link out of the project root"
     return None

@@ -55,6 +55,8 @@ class Project:
     """An index over every module summary of the run."""
 
     def __init__(self, summaries: Iterable[ModuleSummary]) -> None:
+        self._resolved: dict[str, str] = {}
+        self._callables: dict[str, ProjectFunction | None] = {}
         self.modules: dict[str, ModuleSummary] = {}
         self.by_path: dict[str, ModuleSummary] = {}
         for summary in summaries:
@@ -166,6 +168,12 @@ class Project:
     def resolve_callable(self, target: str) -> ProjectFunction | None:
         """The project function a call target runs: a function, a method (also through a
         module-level instance or an inherited method), or a class's ``__init__``."""
+        if target in self._callables:
+            return self._callables[target]
+        found = self._callables[target] = self._resolve_callable(target)
+        return found
+
+    def _resolve_callable(self, target: str) -> ProjectFunction | None:
         found = self.function(target)
         if found is not None:
             return found
@@ -203,6 +211,12 @@ class Project:
 
     def resolve(self, qualname: str) -> str:
         """Follow re-exports: ``app.services.charge`` -> ``app.services.payments.charge``."""
+        found = self._resolved.get(qualname)
+        if found is None:
+            found = self._resolved[qualname] = self._resolve(qualname)
+        return found
+
+    def _resolve(self, qualname: str) -> str:
         seen = 0
         while seen < _MAX_ALIAS_DEPTH:
             seen += 1

@@ -122,12 +122,17 @@ class ModuleSummary:
     @staticmethod
     def from_data(data: Any) -> ModuleSummary:
         summary = from_data(ModuleSummary, data)
+        # A new dict: the raw data may be shared with the cache's own entries.
+        facts = {}
         for kind, records in summary.facts.items():
             fact_type = FACT_TYPES.get(kind)
-            if fact_type is not None:
-                summary.facts[kind] = [
+            if fact_type is None:
+                facts[kind] = records
+            else:
+                facts[kind] = [
                     r if isinstance(r, fact_type) else from_data(fact_type, r) for r in records
                 ]
+        summary.facts = facts
         return summary
 
     def qualify(self, qualname: str) -> str:
