@@ -509,7 +509,7 @@ def test_corrupt_tampered_or_hostile_cache_is_ignored(tmp_path: Path) -> None:
     try:
         check()
         files = [*cache_dir.glob("*.json"), *cache_dir.glob("results-*/*.json")]
-        assert len(files) >= 3
+        assert len(files) >= 2
         # 1. Tampered content (a foreign cache): the signature no longer matches.
         for cache_file in files:
             cache_file.write_bytes(cache_file.read_bytes().replace(b"FAPI101", b"FAPI999"))
@@ -519,15 +519,8 @@ def test_corrupt_tampered_or_hostile_cache_is_ignored(tmp_path: Path) -> None:
             cache_file.write_text("{not json")
         garbage = check()
         # 3. Correctly signed but hostile structure: every entry is validated.
-        for cache_file in cache_dir.glob("results-*.json"):
-            write_signed(
-                cache_file,
-                {
-                    "format": 2,
-                    "version": __import__("fastapi_lint").__version__,
-                    "files": {"app.py": [0, 0, "x", ["garbage", {"not": "a result"}]]},
-                },
-            )
+        for cache_file in cache_dir.glob("results-*/*.json"):
+            write_signed(cache_file, ["app.py", [0, 0, "x", ["garbage", {"not": "a result"}]]])
         for cache_file in cache_dir.glob("run-*.json"):
             write_signed(cache_file, {"version": "0", "files": [], "diagnostics": 3})
         (project / "app.py").touch()

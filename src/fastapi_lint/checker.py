@@ -33,8 +33,16 @@ class FileChecker:
         self.wanted = frozenset(self.dispatch)
 
     def check(
-        self, text: str, path: str, module_name: str, is_package: bool, digest: str = ""
+        self,
+        text: str,
+        path: str,
+        module_name: str,
+        is_package: bool,
+        digest: str = "",
+        keep_context: bool = False,
     ) -> tuple[FileResult, FileContext | None]:
+        """The file's result; its context too with ``keep_context`` (otherwise it is disposed
+        of, so that the tree is freed right away)."""
         result = FileResult(path=path, digest=digest)
         result.noqa = parse_noqa(text)
         try:
@@ -80,6 +88,9 @@ class FileChecker:
         for code, error in ctx.state.get("__internal_errors__", []):
             result.internal_error = True
             result.diagnostics.append(_internal_error(code, error))
+        if not keep_context:
+            ctx.dispose()
+            return result, None
         return result, ctx
 
     def _call(self, ctx, rule, method, node, parent, frame, failed, args) -> None:

@@ -211,6 +211,21 @@ class FileContext:
 
     # -- finishing -----------------------------------------------------------------------
 
+    def dispose(self) -> None:
+        """Break the reference cycles between scopes and their functions and classes, so that
+        the tree is freed as soon as the file is done (the CLI runs with the cyclic garbage
+        collector off)."""
+        for function in self.walk.functions:
+            function.frame.function = None
+            function.klass = None
+        for klass in self.walk.classes:
+            klass.frame.klass = None
+            klass.methods.clear()
+        self.state.clear()
+        self._pending.clear()
+        self._lazy_spans.clear()
+        self._deferred_fixes.clear()
+
     def resolve(self) -> list[Diagnostic]:
         """Compute offsets for every node reported or referenced, and build the diagnostics."""
         wanted: list[cst.CSTNode] = []
