@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import itertools
 import json
 import os
 import secrets
@@ -114,9 +115,13 @@ def write_signed(path: Path, value: Any) -> None:
     if signature is None:
         return  # no key: run without persisting
     directory = path.parent
-    _prepare(directory)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.stem}-", suffix=".tmp")
+    if directory not in _PREPARED:
+        _prepare(directory)
+        _PREPARED.add(directory)
+    # A name no other process or thread uses (cheaper than tempfile's random names).
+    tmp = directory / f".{path.name}.{os.getpid()}.{next(_COUNTER)}.tmp"
     try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         with os.fdopen(fd, "wb") as handle:
             handle.write(signature + b"\n" + payload)
         os.replace(tmp, path)
@@ -126,8 +131,14 @@ def write_signed(path: Path, value: Any) -> None:
         raise
 
 
+_PREPARED: set[Path] = set()
+_COUNTER = itertools.count()
+
+
 def _prepare(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
+    if directory.name.startswith("results-"):
+        directory = directory.parent  # the tag and .gitignore belong to the cache directory
     tag = directory / "CACHEDIR.TAG"
     if not tag.exists():
         tag.write_text(CACHEDIR_TAG, encoding="utf-8")
@@ -233,6 +244,13 @@ class ResultCache:
                 continue
         return found
 
+    def entry_path(self, key: str) -> Path:
+        return self.entries_dir / self._entry_name(key)
+
+    def remember(self, key: str, entry: list[Any]) -> None:
+        """An entry a worker process has already written."""
+        self._entries[key] = entry
+
     def put(self, key: str, mtime_ns: int, size: int, result: FileResult) -> None:
         entry = [mtime_ns, size, result.digest, result.to_data()]
         self._entries[key] = entry
@@ -243,7 +261,7 @@ class ResultCache:
             return
         with contextlib.suppress(OSError):  # a read-only checkout: run without persisting
             for key, entry in self._updated.items():
-                write_signed(self.entries_dir / self._entry_name(key), [key, entry])
+                write_signed(self.entry_path(key), [key, entry])
             if self.root is not None and self._loaded is not None:
                 # Forget files that no longer exist.
                 for key in list(self._loaded):

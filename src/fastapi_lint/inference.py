@@ -60,9 +60,12 @@ class Resolver:
     def __init__(self, module_name: str, walk: WalkResult) -> None:
         self.module_name = module_name
         self.walk = walk
-        self._qualname_cache: dict[cst.CSTNode, str | None] = {}
-        self._type_cache: dict[cst.CSTNode, str | None] = {}
-        self._in_progress: set[cst.CSTNode] = set()
+        # Keyed by id(node): every node is kept alive by the tree (parsed string annotations by
+        # `_parsed_annotations`), so ids are never reused while these caches live.
+        self._qualname_cache: dict[int, str | None] = {}
+        self._type_cache: dict[int, str | None] = {}
+        self._in_progress: set[int] = set()
+        self._parsed_annotations: dict[tuple[str, int], cst.BaseExpression | None] = {}
         self.classes_by_qualname: dict[str, ClassInfo] = {
             self.local(info.qualname): info for info in walk.classes
         }
@@ -113,17 +116,18 @@ class Resolver:
 
     def qualname(self, node: cst.BaseExpression, frame: Frame | None = None) -> str | None:
         """The canonical qualified name ``node`` refers to, when it names an importable object."""
-        cached = self._qualname_cache.get(node, _MISSING)
+        key = id(node)
+        cached = self._qualname_cache.get(key, _MISSING)
         if cached is not _MISSING:
             return cached  # type: ignore[return-value]
-        if node in self._in_progress:
+        if key in self._in_progress:
             return None
-        self._in_progress.add(node)
+        self._in_progress.add(key)
         try:
             result = self._qualname(node, frame or self.frame_of(node))
         finally:
-            self._in_progress.discard(node)
-        self._qualname_cache[node] = result
+            self._in_progress.discard(key)
+        self._qualname_cache[key] = result
         return result
 
     def _qualname(self, node: cst.BaseExpression, frame: Frame) -> str | None:
@@ -168,17 +172,18 @@ class Resolver:
 
     def infer_type(self, node: cst.BaseExpression, frame: Frame | None = None) -> str | None:
         """The canonical qualified name of the class of the value ``node`` evaluates to."""
-        cached = self._type_cache.get(node, _MISSING)
+        key = -id(node)  # shares `_in_progress` with qualname(): a distinct key space
+        cached = self._type_cache.get(key, _MISSING)
         if cached is not _MISSING:
             return cached  # type: ignore[return-value]
-        if node in self._in_progress:
+        if key in self._in_progress:
             return None
-        self._in_progress.add(node)
+        self._in_progress.add(key)
         try:
             result = self._infer(node, frame or self.frame_of(node))
         finally:
-            self._in_progress.discard(node)
-        self._type_cache[node] = result
+            self._in_progress.discard(key)
+        self._type_cache[key] = result
         return result
 
     def _infer(self, node: cst.BaseExpression, frame: Frame) -> str | None:
@@ -334,11 +339,15 @@ class Resolver:
             text = string_value(annotation)
             if text is None:
                 return None
-            try:
-                parsed = cst.parse_expression(text)
-            except Exception:
-                return None
-            return self._annotation_from_string(parsed, frame)
+            # One parse per text and frame: the parsed names are resolved (and cached) in it.
+            key = (text, id(frame))
+            if key not in self._parsed_annotations:
+                try:
+                    self._parsed_annotations[key] = cst.parse_expression(text)
+                except Exception:
+                    self._parsed_annotations[key] = None
+            parsed = self._parsed_annotations[key]
+            return None if parsed is None else self._annotation_from_string(parsed, frame)
         return None
 
     def _annotation_from_string(self, parsed: cst.BaseExpression, frame: Frame) -> str | None:

@@ -64,9 +64,9 @@ class _SyntacticRecorder:
         self.start_node = start_node
         self.end_node = end_node
         if start_node is not None:
-            state.targets.add(start_node)
+            state.targets.add(id(start_node))
         if end_node is not None:
-            state.targets.add(end_node)
+            state.targets.add(id(end_node))
 
     def __enter__(self) -> None:
         self.start = self.state.offset
@@ -76,10 +76,12 @@ class _SyntacticRecorder:
         start = self.start
         end = state.offset
         if self.start_node is not None:
-            start = state.syntactic.get(self.start_node, state.inclusive.get(self.start_node))[0]
+            key = id(self.start_node)
+            start = state.syntactic.get(key, state.inclusive.get(key))[0]
         if self.end_node is not None:
-            end = state.syntactic.get(self.end_node, state.inclusive.get(self.end_node))[1]
-        state.syntactic[self.node] = (start, end)
+            key = id(self.end_node)
+            end = state.syntactic.get(key, state.inclusive.get(key))[1]
+        state.syntactic[id(self.node)] = (start, end)
         return False
 
 
@@ -93,15 +95,15 @@ def _offset_state_class() -> type:
 
         __slots__ = ("_open", "inclusive", "offset", "syntactic", "targets")
 
-        def __init__(self, module: cst.Module, targets: set[cst.CSTNode]) -> None:
+        def __init__(self, module: cst.Module, targets: set[int]) -> None:
             super().__init__(
                 default_indent=module.default_indent, default_newline=module.default_newline
             )
             self.offset = 0
             self.targets = targets
-            self.inclusive: dict[cst.CSTNode, tuple[int, int]] = {}
-            self.syntactic: dict[cst.CSTNode, tuple[int, int]] = {}
-            self._open: dict[cst.CSTNode, int] = {}
+            self.inclusive: dict[int, tuple[int, int]] = {}
+            self.syntactic: dict[int, tuple[int, int]] = {}
+            self._open: dict[int, int] = {}
 
         def add_indent_tokens(self) -> None:
             tokens = self.indent_tokens
@@ -118,16 +120,18 @@ def _offset_state_class() -> type:
                 self.offset -= len(self.tokens.pop())
 
         def before_codegen(self, node: cst.CSTNode) -> None:
-            if node in self.targets:
-                self._open[node] = self.offset
+            key = id(node)
+            if key in self.targets:
+                self._open[key] = self.offset
 
         def after_codegen(self, node: cst.CSTNode) -> None:
-            if node in self.targets:
-                start = self._open.pop(node, self.offset)
-                self.inclusive.setdefault(node, (start, self.offset))
+            key = id(node)
+            if key in self.targets:
+                start = self._open.pop(key, self.offset)
+                self.inclusive.setdefault(key, (start, self.offset))
 
         def record_syntactic_position(self, node, *, start_node=None, end_node=None):
-            if node not in self.targets:
+            if id(node) not in self.targets:
                 return _NULL
             return _SyntacticRecorder(self, node, start_node, end_node)
 
@@ -141,11 +145,12 @@ class NodeSpans:
 
     def __init__(self, module: cst.Module) -> None:
         self._module = module
-        self._syntactic: dict[cst.CSTNode, tuple[int, int]] = {}
-        self._inclusive: dict[cst.CSTNode, tuple[int, int]] = {}
+        # Keyed by id(node): the tree is alive as long as this object is.
+        self._syntactic: dict[int, tuple[int, int]] = {}
+        self._inclusive: dict[int, tuple[int, int]] = {}
 
     def compute(self, nodes: Iterable[cst.CSTNode]) -> None:
-        wanted = {n for n in nodes if n not in self._inclusive}
+        wanted = {id(n) for n in nodes} - self._inclusive.keys()
         if not wanted:
             return
         state = _offset_state_class()(self._module, wanted)
@@ -155,12 +160,14 @@ class NodeSpans:
 
     def span(self, node: cst.CSTNode) -> tuple[int, int]:
         """The node's syntactic extent: without leading comments, blank lines and trailing newline."""
-        if node not in self._inclusive:
+        key = id(node)
+        if key not in self._inclusive:
             self.compute((node,))
-        return self._syntactic.get(node) or self._inclusive[node]
+        return self._syntactic.get(key) or self._inclusive[key]
 
     def full_span(self, node: cst.CSTNode) -> tuple[int, int]:
         """The node's extent including the whitespace and comments it owns."""
-        if node not in self._inclusive:
+        key = id(node)
+        if key not in self._inclusive:
             self.compute((node,))
-        return self._inclusive[node]
+        return self._inclusive[key]

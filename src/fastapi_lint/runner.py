@@ -98,14 +98,39 @@ def _init_worker(settings: Settings, codes: list[str]) -> None:
     _WORKER_CHECKER = FileChecker(settings, [r for r in rules if r is not None])
 
 
-def _check_batch(batch: list[tuple[SourcePath, bytes]]) -> list[list]:
+def _check_batch(batch: list[tuple[SourcePath, bytes, CacheSlot | None]]) -> list[list]:
+    """Check a batch in a worker; each result is also written to the cache from here, so that
+    writing a large project's cache is spread over the workers too."""
     assert _WORKER_CHECKER is not None
     results = []
-    for index, (source, data) in enumerate(batch, 1):
-        results.append(check_bytes(_WORKER_CHECKER, source, data).to_data())
+    for index, (source, data, slot) in enumerate(batch, 1):
+        result = check_bytes(_WORKER_CHECKER, source, data)
+        result_data = result.to_data()
+        written = False
+        if slot is not None and not result.internal_error:
+            from fastapi_lint.cache import write_signed
+
+            try:
+                write_signed(
+                    slot.path, [slot.key, [slot.mtime_ns, slot.size, result.digest, result_data]]
+                )
+                written = True
+            except OSError:
+                pass
+        results.append([result_data, written])
         if index % _COLLECT_EVERY == 0:
             gc.collect()
     return results
+
+
+@dataclass(frozen=True, slots=True)
+class CacheSlot:
+    """Where a worker writes a file's cache entry."""
+
+    path: Path
+    key: str
+    mtime_ns: int
+    size: int
 
 
 def check_bytes(checker, source: SourcePath, data: bytes) -> FileResult:
@@ -240,10 +265,14 @@ class Runner:
                     cached += 1
                     continue
             todo.append((source, data))
-        for source, result in self._check_all(todo, options):
+        for source, result, written in self._check_all(todo, options, cache, stats):
             results[source] = result
             if cache is not None and not result.internal_error:
-                cache.put(self.cache_key(source), *stats[source], result)
+                key = self.cache_key(source)
+                if written:
+                    cache.remember(key, [*stats[source], result.digest, written])
+                else:
+                    cache.put(key, *stats[source], result)
         timings["per_file"] = time.perf_counter() - t0
 
         outcomes = [FileOutcome(source, results[source]) for source in found.files]
@@ -277,19 +306,34 @@ class Runner:
 
     # -- per-file pass ------------------------------------------------------------------
 
-    def _check_all(self, todo: list[tuple[SourcePath, bytes]], options: RunOptions):
+    def _check_all(
+        self, todo: list[tuple[SourcePath, bytes]], options: RunOptions, cache=None, stats=None
+    ):
+        """(source, result, written): ``written`` is the result's raw data when a worker has
+        already stored it in the cache, else False."""
         total = len(todo)
         jobs = options.jobs or os.cpu_count() or 1
         if jobs <= 1 or total < PARALLEL_THRESHOLD:
             for done, (source, data) in enumerate(todo, 1):
-                yield source, check_bytes(self.checker, source, data)
+                yield source, check_bytes(self.checker, source, data), False
                 if done % _COLLECT_EVERY == 0:
                     gc.collect(0)
                 if options.progress is not None:
                     options.progress(done, total)
             return
+
         # Largest files first, in batches small enough to balance the workers.
-        ordered = sorted(todo, key=lambda item: len(item[1]), reverse=True)
+        def slot(source: SourcePath) -> CacheSlot | None:
+            if cache is None or stats is None:
+                return None
+            key = self.cache_key(source)
+            return CacheSlot(cache.entry_path(key), key, *stats[source])
+
+        ordered = sorted(
+            ((source, data, slot(source)) for source, data in todo),
+            key=lambda item: len(item[1]),
+            reverse=True,
+        )
         batch_count = max(jobs * 4, 1)
         batches = [ordered[i::batch_count] for i in range(batch_count)]
         batches = [b for b in batches if b]
@@ -305,8 +349,12 @@ class Runner:
             initargs=(self.settings, codes),
         ) as pool:
             for batch, data in zip(batches, pool.map(_check_batch, batches), strict=True):
-                for (source, _), result_data in zip(batch, data, strict=True):
-                    yield source, FileResult.from_data(result_data)
+                for (source, _, _), (result_data, written) in zip(batch, data, strict=True):
+                    yield (
+                        source,
+                        FileResult.from_data(result_data),
+                        result_data if written else False,
+                    )
                 done += len(batch)
                 if options.progress is not None:
                     options.progress(done, total)

@@ -10,6 +10,7 @@ dispatched by node type afterwards without walking again.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 
 from fastapi_lint.lazy import cst
@@ -101,12 +102,28 @@ def iter_children(node: cst.CSTNode):
                     yield item
 
 
+class ParentMap(dict):
+    """Node -> parent node, keyed by ``id(node)`` (libcst's node hash is a Python-level call,
+    and the walk records a parent for every node of the tree)."""
+
+    __slots__ = ()
+
+    def get(self, node, default=None):  # type: ignore[override]
+        return dict.get(self, id(node), default)
+
+    def __getitem__(self, node):
+        return dict.__getitem__(self, id(node))
+
+    def __contains__(self, node) -> bool:
+        return dict.__contains__(self, id(node))
+
+
 @dataclass(slots=True)
 class WalkResult:
     module_frame: Frame
     # (node, parent, frame) for every node whose type a rule asked for, in source order.
     events: list[tuple[cst.CSTNode, cst.CSTNode | None, Frame]]
-    parents: dict[cst.CSTNode, cst.CSTNode]
+    parents: ParentMap
     functions: list[FunctionInfo] = field(default_factory=list)
     classes: list[ClassInfo] = field(default_factory=list)
     calls: list[tuple[cst.Call, Frame]] = field(default_factory=list)
@@ -144,11 +161,11 @@ class _Walker:
 
     def run(self, module: cst.Module) -> WalkResult:
         module_frame = Frame(FrameKind.MODULE, module, None, "")
-        result = WalkResult(module_frame, [], {})
+        result = WalkResult(module_frame, [], ParentMap())
         result.frame_by_node[module] = module_frame
         self.result = result
         events = result.events
-        parents = result.parents
+        set_parent = result.parents.__setitem__
         calls = result.calls
         wanted = self.wanted
         stack: list[tuple[cst.CSTNode, cst.CSTNode | None, Frame]] = [
@@ -157,11 +174,12 @@ class _Walker:
         pop = stack.pop
         push = stack.append
         special = _special()
+        extractors = _EXTRACTORS
         while stack:
             node, parent, frame = pop()
             node_type = type(node)
             if parent is not None:
-                parents[node] = parent
+                set_parent(id(node), parent)
             if node_type in wanted:
                 events.append((node, parent, frame))
             if node_type is cst.Call:
@@ -170,14 +188,10 @@ class _Walker:
                 handler = special.get(node_type)
                 if handler is not None and handler(self, node, parent, frame, push):
                     continue  # the handler pushed the children itself
-            children = []
-            for name in child_fields(node_type):
-                value = getattr(node, name)
-                if isinstance(value, cst.CSTNode):
-                    children.append(value)
-                elif type(value) in (list, tuple):
-                    children.extend(v for v in value if isinstance(v, cst.CSTNode))
-            for child in reversed(children):
+            extractor = extractors.get(node_type)
+            if extractor is None:
+                extractor = extractors[node_type] = _children_extractor(node_type)
+            for child in extractor(node):
                 push((child, node, frame))
         return result
 
@@ -466,6 +480,40 @@ class _Walker:
         if first is None or first.name.value != target.value.value:
             return None, ""
         return function.klass, target.attr.value
+
+
+_EXTRACTORS: dict[type, object] = {}
+
+
+@functools.cache
+def _node_classes() -> frozenset[type]:
+    """Every concrete libcst node class (a set lookup is much cheaper than isinstance on the
+    abstract ``CSTNode``)."""
+    found = set()
+    stack = [cst.CSTNode]
+    while stack:
+        cls = stack.pop()
+        found.add(cls)
+        stack.extend(cls.__subclasses__())
+    return frozenset(found)
+
+
+def _children_extractor(node_type: type):
+    """A function returning the node's children in reverse source order (ready to push on a
+    stack), generated as straight-line code for the type's child fields."""
+    names = child_fields(node_type)
+    lines = ["def children(n):", "    out = []"]
+    for name in reversed(names):
+        lines.append(f"    v = n.{name}")
+        lines.append("    c = v.__class__")
+        lines.append("    if c is list or c is tuple:")
+        lines.append("        out.extend([x for x in reversed(v) if x.__class__ in NODES])")
+        lines.append("    elif c in NODES:")
+        lines.append("        out.append(v)")
+    lines.append("    return out")
+    namespace = {"NODES": _node_classes()}
+    exec("\n".join(lines), namespace)  # generated from libcst's own dataclass fields
+    return namespace["children"]
 
 
 _special_handlers: dict[type, object] = {}
