@@ -127,3 +127,47 @@ def test_cache_hits_survive_a_second_save(tmp_path: Path) -> None:
             (project / touch).write_text((project / touch).read_text() + "\n# edited\n")
         result = Runner(settings, rules, cwd=project).run(RunOptions(paths=[project], jobs=1))
         assert len(result.diagnostics) == 9
+
+
+def test_project_findings_are_the_same_with_and_without_early_positions(tmp_path: Path) -> None:
+    """The per-file pass leaves summary positions pending; the project pass gets them on demand
+    (checking the files it reports on again). Findings, locations and fixes must not change."""
+    import shutil
+
+    from harness import settings_for
+
+    from fastapi_lint.registry import select_rules
+    from fastapi_lint.runner import Runner, RunOptions
+
+    project = tmp_path / "shop"
+    shutil.copytree(FIXTURES / "rules" / "FAPI102" / "shop", project)
+    settings = settings_for(project, ["FAPI1"])
+    settings.cache_dir = tmp_path / "cache"
+    rules = select_rules(settings.select, settings.ignore, settings.extend_select)
+
+    def run_once(**options):
+        result = Runner(settings, rules, cwd=project).run(
+            RunOptions(paths=[project], jobs=1, **options)
+        )
+        return sorted(
+            (
+                (
+                    o.source.display,
+                    d.location.row,
+                    d.location.column,
+                    d.end_location.row,
+                    d.code,
+                    d.message,
+                ),
+                d.fix,
+            )
+            for o, d in result.diagnostics
+        )
+
+    fast = run_once(use_cache=False)
+    eager = run_once(use_cache=False, diff=True)  # fixing runs compute positions up front
+    cached = run_once()
+    cached_again = run_once()
+    assert fast == eager == cached == cached_again
+    assert all(key[1] > 0 for key, _ in fast)
+    assert any(fix is not None for _, fix in fast)

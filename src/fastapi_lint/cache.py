@@ -35,7 +35,7 @@ CACHEDIR_TAG = (
     "# This file is a cache directory tag created by fastapi-lint.\n"
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
-_FORMAT = 3
+_FORMAT = 4
 
 try:  # orjson reads and writes a large project's cache several times faster
     import orjson
@@ -177,7 +177,7 @@ class ResultCache:
     def __init__(self, directory: Path, fingerprint: str, root: Path | None = None) -> None:
         self.directory = directory
         self.root = root
-        self.entries_dir = directory / f"results-{fingerprint}"
+        self.entries_dir = directory / f"results-{fingerprint}-v{_FORMAT}"
         self.run_file = directory / f"run-{fingerprint}.json"
         self._loaded: dict[str, list[Any]] | None = None
         self._updated: dict[str, list[Any]] = {}
@@ -211,7 +211,12 @@ class ResultCache:
         return self._loaded
 
     def get(
-        self, key: str, mtime_ns: int, size: int, digest: str | None = None
+        self,
+        key: str,
+        mtime_ns: int,
+        size: int,
+        digest: str | None = None,
+        display: str | None = None,
     ) -> FileResult | None:
         """The cached result when the file is unchanged: same stat, or same content digest."""
         entry = self._entries.get(key)
@@ -224,7 +229,7 @@ class ResultCache:
         elif digest != cached_digest:
             return None
         try:
-            return FileResult.from_data(data)
+            return FileResult.from_data(data, display)
         except Exception:  # malformed entry: a cache miss, never a crash
             self._entries.pop(key, None)
             return None

@@ -17,7 +17,7 @@ from fastapi_lint.inference import Resolver
 from fastapi_lint.lazy import cst
 from fastapi_lint.positions import LineIndex, NodeSpans
 from fastapi_lint.scope import ClassInfo, Frame, FunctionInfo
-from fastapi_lint.summary import ModuleSummary, Span
+from fastapi_lint.summary import ModuleSummary, PendingSpan, Span
 from fastapi_lint.walk import WalkResult
 
 if TYPE_CHECKING:
@@ -96,6 +96,8 @@ class FileContext:
     _line_index: LineIndex | None = None
     # Per-file scratch space for rules, keyed by rule code.
     state: dict[str, Any] = field(default_factory=dict)
+    # Whether summary spans and the fixes prepared for facts are computed (see lazy_span).
+    positions: bool = True
 
     def __post_init__(self) -> None:
         self.resolver = Resolver(self.module_name, self.walk)
@@ -166,17 +168,20 @@ class FileContext:
         return self._line_index
 
     def lazy_span(self, node: cst.CSTNode, full: bool = False) -> Span:
-        """A span for the summary, filled in when the file is done (one codegen for all)."""
-        span = Span(0, 0, 0, 0, 0, 0)
+        """A span for the summary, filled in when the file is done (one codegen for all), or
+        left pending when the pass runs without positions (see ``summary.PendingSpan``)."""
+        span = PendingSpan(owner=self.path)
         self._lazy_spans.append(_LazySpan(node, span, full))
         return span
 
     def deferred_fix(self, record: Any, attribute: str, fix: PendingFix) -> None:
         """Set ``record.<attribute>`` to ``fix`` resolved into offsets when the file is done.
 
-        For summary facts that carry a prepared fix, which the project pass may emit.
+        For summary facts that carry a prepared fix, which the project pass may emit. Without
+        positions this does nothing: check ``ctx.positions`` before preparing such fixes.
         """
-        self._deferred_fixes.append((record, attribute, fix))
+        if self.positions:
+            self._deferred_fixes.append((record, attribute, fix))
 
     # -- names, types and FastAPI --------------------------------------------------------
 
@@ -235,7 +240,10 @@ class FileContext:
                 wanted.append(pending.end_node)
             if pending.fix is not None:
                 wanted.extend(e.node for e in pending.fix.edits if e.node is not None)
-        wanted.extend(lazy.node for lazy in self._lazy_spans)
+        if self.positions or self._pending:
+            wanted.extend(lazy.node for lazy in self._lazy_spans)
+        else:
+            self._lazy_spans.clear()  # left pending: nothing else needs offsets here
         for _, _, fix in self._deferred_fixes:
             wanted.extend(e.node for e in fix.edits if e.node is not None)
         if not wanted:

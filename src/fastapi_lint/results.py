@@ -22,6 +22,8 @@ class FileResult:
     noqa: NoqaDirectives = field(default_factory=NoqaDirectives)
     syntax_error: bool = False
     internal_error: bool = False
+    # The summary's spans and prepared fixes are computed (see ``summary.PendingSpan``).
+    positions: bool = True
 
     def to_data(self) -> list[Any]:
         return [
@@ -32,19 +34,23 @@ class FileResult:
             self.noqa.to_data(),
             self.syntax_error,
             self.internal_error,
+            self.positions,
         ]
 
     @staticmethod
-    def from_data(data: list[Any]) -> FileResult:
-        path, digest, diagnostics, summary, noqa, syntax_error, internal_error = data
+    def from_data(data: list[Any], display: str | None = None) -> FileResult:
+        path, digest, diagnostics, summary, noqa, syntax_error, internal_error, positions = data
+        if display is not None:
+            path = display
         return FileResult(
             path=path,
             digest=digest,
             diagnostics=[Diagnostic.from_data(d) for d in diagnostics],
-            summary=ModuleSummary.from_data(summary) if summary is not None else None,
+            summary=ModuleSummary.from_data(summary, path) if summary is not None else None,
             noqa=NoqaDirectives.from_data(noqa),
             syntax_error=syntax_error,
             internal_error=internal_error,
+            positions=positions,
         )
 
 

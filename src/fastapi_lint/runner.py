@@ -32,7 +32,10 @@ from fastapi_lint.source import (
     source_from_bytes,
     write_source,
 )
+from fastapi_lint.summary import PENDING_READS
 
+# The project pass runs again at most this many times after checking files again with positions.
+_POSITION_ROUNDS = 3
 # Below this many files to check, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 12
 # The CLI runs with the cyclic garbage collector off (see cli.entry_point): per-file data is
@@ -104,7 +107,7 @@ def _check_batch(batch: list[tuple[SourcePath, bytes, CacheSlot | None]]) -> lis
     assert _WORKER_CHECKER is not None
     results = []
     for index, (source, data, slot) in enumerate(batch, 1):
-        result = check_bytes(_WORKER_CHECKER, source, data)
+        result = check_bytes(_WORKER_CHECKER, source, data, positions=False)
         result_data = result.to_data()
         written = False
         if slot is not None and not result.internal_error:
@@ -133,7 +136,7 @@ class CacheSlot:
     size: int
 
 
-def check_bytes(checker, source: SourcePath, data: bytes) -> FileResult:
+def check_bytes(checker, source: SourcePath, data: bytes, positions: bool = True) -> FileResult:
     digest = content_digest(data)
     try:
         decoded = source_from_bytes(data)
@@ -142,7 +145,7 @@ def check_bytes(checker, source: SourcePath, data: bytes) -> FileResult:
         result.diagnostics.append(syntax_error_diagnostic(str(exc), exc.row, exc.column))
         return result
     result, _ = checker.check(
-        decoded.text, source.display, source.module, source.is_package, digest
+        decoded.text, source.display, source.module, source.is_package, digest, positions=positions
     )
     return result
 
@@ -245,9 +248,8 @@ class Runner:
         for source in found.files:
             key = self.cache_key(source)
             if cache is not None:
-                hit = cache.get(key, *stats[source])
+                hit = cache.get(key, *stats[source], display=source.display)
                 if hit is not None:
-                    hit.path = source.display
                     results[source] = hit
                     cached += 1
                     continue
@@ -257,9 +259,8 @@ class Runner:
                 results[source] = io_error_result(source, str(exc))
                 continue
             if cache is not None:
-                hit = cache.get(key, 0, 0, digest=content_digest(data))
+                hit = cache.get(key, 0, 0, digest=content_digest(data), display=source.display)
                 if hit is not None:
-                    hit.path = source.display
                     results[source] = hit
                     cache.put(key, *stats[source], hit)
                     cached += 1
@@ -277,7 +278,7 @@ class Runner:
 
         outcomes = [FileOutcome(source, results[source]) for source in found.files]
         t0 = time.perf_counter()
-        project = self._project_pass(outcomes)
+        project = self._project_pass(outcomes, cache=cache)
         timings["project"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -312,10 +313,13 @@ class Runner:
         """(source, result, written): ``written`` is the result's raw data when a worker has
         already stored it in the cache, else False."""
         total = len(todo)
+        # Summary positions are computed later, for the few modules the project pass reports
+        # on; a run that fixes needs them everywhere.
+        positions = options.fix or options.diff
         jobs = options.jobs or os.cpu_count() or 1
         if jobs <= 1 or total < PARALLEL_THRESHOLD:
             for done, (source, data) in enumerate(todo, 1):
-                yield source, check_bytes(self.checker, source, data), False
+                yield source, check_bytes(self.checker, source, data, positions), False
                 if done % _COLLECT_EVERY == 0:
                     gc.collect(0)
                 if options.progress is not None:
@@ -361,12 +365,27 @@ class Runner:
 
     # -- project pass -------------------------------------------------------------------
 
-    def _project_pass(self, outcomes: list[FileOutcome], extra_summaries=()) -> Project:
-        summaries = [o.result.summary for o in outcomes if o.result.summary is not None]
-        project = Project([*summaries, *extra_summaries])
-        noqa = {o.result.path: o.result.noqa for o in outcomes}
-        modules = [o.result.summary for o in outcomes if o.result.summary is not None]
-        project_diagnostics = run_project_rules(project, self.rules, modules, noqa)
+    def _project_pass(
+        self, outcomes: list[FileOutcome], extra_summaries=(), cache: ResultCache | None = None
+    ) -> Project:
+        by_path = {o.result.path: o for o in outcomes}
+        for _ in range(_POSITION_ROUNDS):
+            PENDING_READS.clear()
+            summaries = [o.result.summary for o in outcomes if o.result.summary is not None]
+            project = Project([*summaries, *extra_summaries])
+            noqa = {o.result.path: o.result.noqa for o in outcomes}
+            project_diagnostics = run_project_rules(project, self.rules, summaries, noqa)
+            # Modules whose positions the rules needed: reported on, or named in a message.
+            needed = set(PENDING_READS) | set(project_diagnostics)
+            stale = [
+                by_path[path]
+                for path in sorted(needed)
+                if path in by_path and not by_path[path].result.positions
+            ]
+            if not stale:
+                break
+            for outcome in stale:
+                self._recheck_with_positions(outcome, cache)
         for outcome in outcomes:
             diagnostics = refine_diagnostics(
                 project, self.rules_by_code, outcome.result.diagnostics
@@ -374,6 +393,18 @@ class Runner:
             diagnostics.extend(project_diagnostics.get(outcome.result.path, ()))
             outcome.diagnostics = self._filter(outcome.source, diagnostics)
         return project
+
+    def _recheck_with_positions(self, outcome: FileOutcome, cache: ResultCache | None) -> None:
+        """Check a file again, this time computing its summary's positions and fixes."""
+        source = outcome.source
+        try:
+            data, st = read_bytes(source.path)
+        except SourceReadError:
+            return
+        result = check_bytes(self.checker, source, data, positions=True)
+        outcome.result = result
+        if cache is not None and not result.internal_error:
+            cache.put(self.cache_key(source), st.st_mtime_ns, st.st_size, result)
 
     def _filter(self, source: SourcePath, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         ignored = self.per_file_ignores.codes_for(source.path)

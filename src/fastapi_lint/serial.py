@@ -97,7 +97,13 @@ def _dataclass_converter(cls: type):
     """``lambda d: cls(d[0], conv1(d[1]), ...)`` generated for ``cls``'s fields."""
     hints = typing.get_type_hints(cls)
     fields = _fields(cls)
-    namespace: dict[str, Any] = {"cls": cls, "len": len, "ValueError": ValueError}
+    # A class may build its instances from data itself (``__from_data__``, positional fields).
+    factory = cls.__dict__.get("__from_data__")
+    namespace: dict[str, Any] = {
+        "cls": factory.__get__(None, cls) if factory is not None else cls,
+        "len": len,
+        "ValueError": ValueError,
+    }
     arguments = []
     for index, f in enumerate(fields):
         conv = _converter(hints[f.name])

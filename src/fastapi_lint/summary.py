@@ -21,6 +21,64 @@ class Span:
     start: int
     end: int
 
+    @classmethod
+    def __from_data__(
+        cls, row: int, column: int, end_row: int, end_column: int, start: int, end: int
+    ) -> Span:
+        if start < 0:
+            return PendingSpan(row, column, end_row, end_column, start, end, _LOADING[0])
+        return cls(row, column, end_row, end_column, start, end)
+
+
+# Where positions are not computed yet. The per-file pass leaves the spans of a summary pending
+# (``start == -1``) unless the file has findings of its own: computing them costs a third of a
+# parse, and the project pass needs them only for the few modules it reports on. Reading a
+# pending span's position records its module in ``PENDING_READS``; the runner then checks that
+# file again with positions and runs the project pass once more (see ``runner.py``).
+PENDING_READS: set[str] = set()
+_LOADING: list[str] = [""]  # the module whose summary is being read back from data
+_ROW = Span.row
+_COLUMN = Span.column
+_END_ROW = Span.end_row
+_END_COLUMN = Span.end_column
+_START = Span.start
+_END = Span.end
+
+
+def _tracked(descriptor):
+    def read(self):
+        if _START.__get__(self) < 0:
+            PENDING_READS.add(self.owner)
+        return descriptor.__get__(self)
+
+    def write(self, value):
+        descriptor.__set__(self, value)
+
+    return property(read, write)
+
+
+class PendingSpan(Span):
+    """A span whose position is computed on demand (see ``PENDING_READS``)."""
+
+    __slots__ = ("owner",)
+
+    def __init__(
+        self, row=0, column=0, end_row=0, end_column=0, start=-1, end=-1, owner: str = ""
+    ) -> None:
+        Span.__init__(self, row, column, end_row, end_column, start, end)
+        self.owner = owner
+
+    row = _tracked(_ROW)
+    column = _tracked(_COLUMN)
+    end_row = _tracked(_END_ROW)
+    end_column = _tracked(_END_COLUMN)
+    start = _tracked(_START)
+    end = _tracked(_END)
+
+    @property
+    def pending(self) -> bool:
+        return _START.__get__(self) < 0
+
 
 @dataclass(slots=True)
 class CallSite:
@@ -120,8 +178,14 @@ class ModuleSummary:
         return to_data(self)
 
     @staticmethod
-    def from_data(data: Any) -> ModuleSummary:
+    def from_data(data: Any, path: str | None = None) -> ModuleSummary:
+        """``path``: the file's path as this run reports it (it may differ from the run that
+        stored the data, for example when run from another directory)."""
+        if path is None:
+            path = data[1] if isinstance(data, list) and len(data) > 1 else ""
+        _LOADING[0] = path
         summary = from_data(ModuleSummary, data)
+        summary.path = path
         # A new dict: the raw data may be shared with the cache's own entries.
         facts = {}
         for kind, records in summary.facts.items():

@@ -132,6 +132,8 @@ def collect(ctx: FileContext) -> None:
             catalog_match=api is not None,
         )
         summary.add_fact("loop-call", fact)
+        if not ctx.positions:
+            continue  # fixes are prepared when this file is checked again with positions
         if function.is_async and not awaited:
             wrap = fixes.wrap_fix(ctx, call, frame)
             if wrap is not None:
@@ -150,6 +152,8 @@ def collect(ctx: FileContext) -> None:
         if function.is_async and not function.has_await and not function.is_method:
             fact = ConvertibleFact(function.qualname)
             summary.add_fact("convertible", fact)
+            if not ctx.positions:
+                continue
             conversion = _def_fix_any_role(ctx, function)
             if conversion is not None:
                 ctx.deferred_fix(fact, "fix", conversion)
