@@ -257,8 +257,12 @@ def _check(
     if verbose:
         for path, reason in result.skipped:
             _verbose(f"skipped {path}: {reason}")
+        context = (
+            f" (+{result.context_files} for cross-module facts)" if result.context_files else ""
+        )
         _verbose(
-            f"{len(result.outcomes)} files: {result.files_checked} checked, {result.files_cached} from cache"
+            f"{len(result.outcomes)} files{context}: {result.files_checked} checked, "
+            f"{result.files_cached} from cache"
         )
         for stage, seconds in result.timings.items():
             _verbose(f"time {stage}: {seconds:.3f}s")
