@@ -609,6 +609,14 @@ def _progress_bar(done: int, total: int) -> None:
 
 
 @main.command()
+def server():
+    """Run the Language Server (LSP) over stdin/stdout, for editors."""
+    from fastapi_lint.server import serve
+
+    serve()
+
+
+@main.command()
 @click.argument("code", required=False)
 @click.option("--all", "show_all", is_flag=True, help="List every rule.")
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
