@@ -339,7 +339,7 @@ def _check(
     for outcome, diagnostic in result.diagnostics:
         source = outcome.fixed_text or outcome.original_text
         entries.append(Entry(outcome.source.display, outcome.source.path, diagnostic, source))
-    if output_format == "full":
+    if output_format in ("full", "sarif"):
         _attach_sources(entries)
     fixes_by_file = {o.source.display: o.fixes_applied for o in result.outcomes if o.fixes_applied}
     context = ReportContext(
