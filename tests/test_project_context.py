@@ -7,11 +7,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from fastapi_lint.cli import main
 from fastapi_lint.project import ModuleReport, Project
-from fastapi_lint.registry import Rule, select_rules
+from fastapi_lint.registry import Rule, rule_by_code, select_rules
 from fastapi_lint.runner import Runner, RunOptions
 from fastapi_lint.settings import load_settings
 from fastapi_lint.summary import ModuleSummary, Span
@@ -173,3 +174,42 @@ def test_project_rules_see_every_module_but_report_on_named_ones(tmp_path: Path)
     assert [(o.source.display, d.message) for o, d in result.diagnostics] == [
         ("app/routes.py", "3 modules")
     ]
+
+
+HELPER = """\
+import time
+
+
+def charge(amount):
+    time.sleep(1)
+    return amount
+"""
+
+PAY = """\
+from fastapi import FastAPI
+
+from app.services import charge
+
+app = FastAPI()
+
+
+@app.post("/pay")
+async def pay():
+    charge(10)
+    return {}
+"""
+
+
+@pytest.mark.skipif(
+    rule_by_code("FAPI102") is None, reason="needs FAPI102 (the event-loop family, issue 3)"
+)
+def test_a_sync_helper_in_an_unnamed_module_makes_the_route_call_blocking(tmp_path: Path) -> None:
+    project = make_project(
+        tmp_path, {"app/__init__.py": "", "app/services.py": HELPER, "app/routes.py": PAY}
+    )
+    result = run(project, ["app/routes.py"], use_cache=False)
+    found = [(o.source.display, d.code, d.location.row) for o, d in result.diagnostics]
+    assert ("app/routes.py", "FAPI102", 10) in found
+    assert all(path == "app/routes.py" for path, _, _ in found)
+    alone = run(project, ["app/routes.py"], use_cache=False, project_context=False)
+    assert all(d.code != "FAPI102" for _, d in alone.diagnostics)
