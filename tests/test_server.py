@@ -516,3 +516,54 @@ def test_closing_a_document_clears_its_diagnostics(tmp_path: Path) -> None:
             assert await session.diagnostics(uri, after=before) == []
 
     run(scenario())
+
+
+def test_configuration_changes_and_lint_on_save_only(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"main.py": BLOCKING})
+
+    async def scenario() -> None:
+        async with Session(project, {"lintOnChange": False}) as session:
+            uri = session.open("main.py")
+            assert [d.code for d in await session.diagnostics(uri)] == ["FAPI101"]
+
+            # No linting while typing: nothing is published until the save.
+            before = len(session.published)
+            clean = BLOCKING.replace("; time.sleep(1)", "")
+            session.change(uri, clean)
+            await asyncio.sleep(0.6)
+            assert all(p.uri != uri for p in session.published[before:])
+            # Code actions still see the current text (nothing to fix in it).
+            line = types.Range(start=types.Position(9, 0), end=types.Position(9, 40))
+            assert await session.code_actions(uri, line, only=["quickfix"]) == []
+            before = len(session.published)
+            session.change(uri, BLOCKING)
+            session.save(uri)
+            assert [d.code for d in await session.diagnostics(uri, after=before)] == ["FAPI101"]
+
+            # The project's configuration changes on disk: the server reloads it.
+            (project / "pyproject.toml").write_text(
+                '[tool.fastapi-lint]\nignore = ["FAPI101"]\n', encoding="utf-8"
+            )
+            before = len(session.published)
+            session.client.workspace_did_change_watched_files(
+                types.DidChangeWatchedFilesParams(
+                    changes=[
+                        types.FileEvent(
+                            uri=session.uri("pyproject.toml"), type=types.FileChangeType.Changed
+                        )
+                    ]
+                )
+            )
+            assert await session.diagnostics(uri, after=before) == []
+
+            # The client's settings change: they apply at once.
+            before = len(session.published)
+            session.client.workspace_did_change_configuration(
+                types.DidChangeConfigurationParams(
+                    settings={"fastapi-lint": {"select": ["FAPI101"], "lintOnChange": False}}
+                )
+            )
+            found = await session.diagnostics(uri, lambda d: len(d) == 1, after=before)
+            assert found[0].code == "FAPI101"
+
+    run(scenario())

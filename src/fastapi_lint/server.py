@@ -208,7 +208,7 @@ class FastapiLintServer(LanguageServer):
         self.projects.clear()
         self.roots.clear()
         self.config_errors.clear()
-        for uri in list(self.published):
+        for uri in list(self.workspace.text_documents):
             self.lint(uri)
 
     # -- linting ------------------------------------------------------------------------
@@ -257,6 +257,12 @@ class FastapiLintServer(LanguageServer):
         delay = self.options.debounce_ms / 1000
         self.timers[uri] = asyncio.get_running_loop().call_later(delay, self.lint, uri)
 
+    def unsafe_fixes(self, project: WarmProject) -> bool:
+        """The client's setting, else the project's configuration."""
+        if self.options.unsafe_fixes is not None:
+            return self.options.unsafe_fixes
+        return bool(project.settings.unsafe_fixes)
+
     def publish(self, project: WarmProject, path: Path) -> None:
         document = project.open.get(path)
         if document is None:
@@ -264,11 +270,13 @@ class FastapiLintServer(LanguageServer):
         diagnostics = project.diagnostics(path)
         uri = from_fs_path(str(path)) or path.as_uri()
         self.published[uri] = _Published(document.version, diagnostics)
+        lines = _LINE_BREAK.split(document.text)
+        unsafe = self.unsafe_fixes(project)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
                 uri=uri,
                 version=document.version,
-                diagnostics=[self.to_lsp(document.text, d) for d in diagnostics],
+                diagnostics=[self.to_lsp(lines, d, unsafe) for d in diagnostics],
             )
         )
 
@@ -292,13 +300,11 @@ class FastapiLintServer(LanguageServer):
                     self.publish(project, other)
 
     def disk_changed(self, uri: str) -> None:
+        if uri.startswith("file:") and uri.endswith("/pyproject.toml"):
+            self.reset()  # the configuration may have changed
+            return
         path = _path_of(uri)
         if path is None:
-            return
-        if path.name == "pyproject.toml":
-            self.reset()
-            return
-        if not path.name.endswith(PYTHON_SUFFIXES):
             return
         for root, project in self.projects.items():
             if root in path.parents and project.loaded:
@@ -307,14 +313,11 @@ class FastapiLintServer(LanguageServer):
 
     # -- conversions --------------------------------------------------------------------
 
-    def to_lsp(self, text: str, diagnostic: Diagnostic) -> types.Diagnostic:
+    def to_lsp(self, lines: list[str], diagnostic: Diagnostic, unsafe: bool) -> types.Diagnostic:
         rule = rule_by_code(diagnostic.code)
-        lines = _LINE_BREAK.split(text)
         start = self._position(lines, diagnostic.location.row, diagnostic.location.column)
         end = self._position(lines, diagnostic.end_location.row, diagnostic.end_location.column)
-        fixable = diagnostic.fix is not None and diagnostic.fix.applicability.allowed(
-            bool(self.options.unsafe_fixes)
-        )
+        fixable = diagnostic.fix is not None and diagnostic.fix.applicability.allowed(unsafe)
         return types.Diagnostic(
             range=types.Range(start=start, end=end),
             message=diagnostic.message,
@@ -335,8 +338,7 @@ class FastapiLintServer(LanguageServer):
         codec = self.workspace.position_codec
         return types.Position(line=line, character=codec.client_num_units(text[: column - 1]))
 
-    def text_edit(self, text: str, index: LineIndex, start: int, end: int, content: str):
-        lines = _LINE_BREAK.split(text)
+    def text_edit(self, lines: list[str], index: LineIndex, start: int, end: int, content: str):
         first, last = index.location(start), index.location(end)
         return types.TextEdit(
             range=types.Range(
@@ -356,22 +358,24 @@ class FastapiLintServer(LanguageServer):
         project = next((p for p in self.projects.values() if path in p.open), None)
         if project is None:
             return None
-        if uri in self.timers:  # an edit not linted yet: lint it now, actions need fresh offsets
-            self.lint(uri)
+        current = self.workspace.get_text_document(uri).source
+        if uri in self.timers or project.open[path].text != current:
+            self.lint(uri)  # an edit not linted yet: actions need offsets into the current text
         document = project.open[path]
+        lines = _LINE_BREAK.split(document.text)
         only = params.context.only
         actions: list[types.CodeAction] = []
 
         def wanted(kind: str) -> bool:
             return not only or any(kind == k or kind.startswith(f"{k}.") for k in only)
 
-        unsafe = bool(self.options.unsafe_fixes)
+        unsafe = self.unsafe_fixes(project)
         if wanted(types.CodeActionKind.QuickFix):
             index = LineIndex(document.text)
             newline = _newline_of(document.text)
             requested = params.range
             for diagnostic in project.diagnostics(path):
-                lsp = self.to_lsp(document.text, diagnostic)
+                lsp = self.to_lsp(lines, diagnostic, unsafe)
                 if not _overlaps(lsp.range, requested):
                     continue
                 fix = diagnostic.fix
@@ -379,7 +383,7 @@ class FastapiLintServer(LanguageServer):
                     unsafe_note = " (unsafe)" if fix.applicability is Applicability.UNSAFE else ""
                     edits = [
                         self.text_edit(
-                            document.text,
+                            lines,
                             index,
                             edit.start,
                             edit.end,
@@ -409,7 +413,7 @@ class FastapiLintServer(LanguageServer):
                                 changes={
                                     uri: [
                                         self.text_edit(
-                                            document.text, index, noqa.start, noqa.end, noqa.content
+                                            lines, index, noqa.start, noqa.end, noqa.content
                                         )
                                     ]
                                 }
@@ -430,13 +434,14 @@ class FastapiLintServer(LanguageServer):
 
     def fix_all_edit(self, project: WarmProject, path: Path, uri: str):
         document = project.open[path]
-        result = project.fix_all(path, bool(self.options.unsafe_fixes))
+        result = project.fix_all(path, self.unsafe_fixes(project))
         if result.error:
             self.log(f"{document.source.display}: {result.error}")
         if result.text is None:
             return None
         start, end, content = _changed_span(document.text, result.text)
-        edit = self.text_edit(document.text, LineIndex(document.text), start, end, content)
+        lines = _LINE_BREAK.split(document.text)
+        edit = self.text_edit(lines, LineIndex(document.text), start, end, content)
         versioned = types.TextDocumentEdit(
             text_document=types.OptionalVersionedTextDocumentIdentifier(
                 uri=uri, version=document.version
