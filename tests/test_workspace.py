@@ -162,3 +162,26 @@ def test_fix_all_and_noqa_edit(tmp_path: Path) -> None:
     assert DEP[: edit.start] + edit.content + DEP[edit.end :] == DEP.replace(
         "time.sleep(1)", "time.sleep(1)  # noqa: FAPI101"
     )
+
+
+def test_loading_after_command_line_runs_takes_every_summary_from_the_cache(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    from click.testing import CliRunner
+
+    from fastapi_lint.cli import main
+
+    make(tmp_path)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        for _ in range(2):  # the second run may answer from the first one's findings
+            CliRunner().invoke(main, ["check", "-q", "--exit-zero", "."], catch_exceptions=False)
+    finally:
+        os.chdir(cwd)
+    settings = load_settings(tmp_path)
+    loaded = WarmProject(settings, settings.enabled_rules()).load()
+    assert (loaded.checked, loaded.cached) == (0, 37)
+    assert all(result.summary is not None for _, result in loaded.files.values())

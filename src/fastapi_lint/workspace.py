@@ -86,16 +86,54 @@ class WarmProject:
 
     def load(self) -> LoadedProject:
         """Every project file's result as on disk: from the cache when unchanged, checked
-        otherwise (and cached). Safe to call from a worker thread: it shares nothing."""
-        runner = Runner(self.settings, self.rules, cwd=self.root)
-        result = runner.run(
-            RunOptions(paths=[self.root], use_cache=True, jobs=1, project_context=False)
-        )
-        return LoadedProject(
-            {o.source.path: (o.source, o.result) for o in result.outcomes},
-            checked=result.files_checked,
-            cached=result.files_cached,
-        )
+        otherwise (and cached). Safe to call from a worker thread: it shares nothing.
+
+        Built from the cache and the per-file pass directly rather than ``Runner.run``: a
+        run may answer from its last findings without any summary, and summaries are what
+        the warm project is made of.
+        """
+        from fastapi_lint.cache import ResultCache
+        from fastapi_lint.discovery import discover
+        from fastapi_lint.runner import check_bytes, io_error_result
+        from fastapi_lint.source import SourceReadError, read_bytes
+
+        runner = Runner(self.settings, self.rules, cwd=self.root)  # a checker of its own
+        found = discover([self.root], self.settings, self.root)
+        cache = None
+        if self.settings.cache_dir is not None:
+            cache = ResultCache(self.settings.cache_dir, self.settings.fingerprint(), self.root)
+        files: dict[Path, tuple[SourcePath, FileResult]] = {}
+        checked = cached = 0
+        for source in found.files:
+            try:
+                st = os.stat(source.path)
+                stat = (st.st_mtime_ns, st.st_size)
+            except OSError:
+                stat = (0, 0)
+            key = runner.cache_key(source)
+            result = cache.get(key, *stat) if cache is not None else None
+            if result is None:
+                try:
+                    data, _ = read_bytes(source.path)
+                except SourceReadError as exc:
+                    files[source.path] = (source, io_error_result(source, str(exc)))
+                    continue
+                digest = content_digest(data)
+                result = cache.get(key, 0, 0, digest=digest) if cache is not None else None
+                if result is None:
+                    result = check_bytes(runner.checker, source, data)
+                    checked += 1
+                else:
+                    cached += 1
+                if cache is not None and not result.internal_error:
+                    cache.put(key, *stat, result)
+            else:
+                cached += 1
+            result.path = source.display
+            files[source.path] = (source, result)
+        if cache is not None:
+            cache.save()
+        return LoadedProject(files, checked=checked, cached=cached)
 
     def install(self, loaded: LoadedProject) -> list[Path]:
         """Take the results of ``load()``; the open documents whose diagnostics may change."""
