@@ -9,7 +9,9 @@ results are in the cache (filled by one ``fastapi-lint check`` first, as after a
 budget is 0.3 s wall per save. Besides the wall time it measures where the time goes: the
 interpreter's start, importing the linter (libcst, pydantic, click, the rules) and the work
 itself (settings, cache, parse and check, fix loop), so that a figure over budget says what
-dominates; ``--profile`` adds the slowest imports and a profile of the work.
+dominates; ``--profile`` adds the import time per package and a profile of the work. For
+comparison it also times the same fix asked of a running ``fastapi-lint server`` (the
+``source.fixAll.fastapi-lint`` code action), where no process starts per save.
 """
 
 from __future__ import annotations
@@ -249,9 +251,18 @@ def wall(command: list[str], cwd: Path, stdin: bytes | None = None) -> tuple[flo
     return elapsed, proc.stdout
 
 
-def measure(command: list[str], cwd: Path, runs: int, stdin: bytes | None = None) -> list[float]:
-    wall(command, cwd, stdin)  # warm the OS caches and the .pyc files
-    return [wall(command, cwd, stdin)[0] for _ in range(runs)]
+def measure(
+    commands: dict[str, tuple[list[str], bytes | None]], cwd: Path, runs: int
+) -> dict[str, list[float]]:
+    """Wall times of each command, run in turn (so that a change of the machine's load
+    affects them all alike)."""
+    for command, stdin in commands.values():
+        wall(command, cwd, stdin)  # warm the OS caches and the .pyc files
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, (command, stdin) in commands.items():
+            times[name].append(wall(command, cwd, stdin)[0])
+    return times
 
 
 def in_process(root: Path, target: Path, text: bytes, runs: int, profile: bool) -> list[float]:
@@ -291,7 +302,62 @@ def in_process(root: Path, target: Path, text: bytes, runs: int, profile: bool) 
     return times
 
 
-def slowest_imports(limit: int = 12) -> list[tuple[int, str]]:
+def server_fix_all(root: Path, target: Path, runs: int) -> list[float]:
+    """Round trips of ``source.fixAll.fastapi-lint`` to a running ``fastapi-lint server`` (the
+    fix-on-save of an editor using the language server: no process start per save)."""
+    import asyncio
+
+    from lsprotocol import types
+    from pygls.lsp.client import LanguageClient
+
+    async def session() -> list[float]:
+        client = LanguageClient("fastapi-lint-benchmark", "1")
+        published = asyncio.Event()
+
+        @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
+            if params.diagnostics:
+                published.set()
+
+        await client.start_io(sys.executable, "-m", "fastapi_lint", "server", cwd=str(root))
+        await client.initialize_async(
+            types.InitializeParams(
+                process_id=os.getpid(),
+                root_uri=root.as_uri(),
+                capabilities=types.ClientCapabilities(),
+            )
+        )
+        client.initialized(types.InitializedParams())
+        uri = target.as_uri()
+        client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=uri, language_id="python", version=1, text=target.read_text()
+                )
+            )
+        )
+        await asyncio.wait_for(published.wait(), 60)
+        params = types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(start=types.Position(0, 0), end=types.Position(0, 0)),
+            context=types.CodeActionContext(diagnostics=[], only=["source.fixAll"]),
+        )
+        times = []
+        for _ in range(runs + 1):
+            started = time.perf_counter()
+            actions = await client.text_document_code_action_async(params)
+            times.append(time.perf_counter() - started)
+            assert actions, "no fix-all action"
+        await client.shutdown_async(None)
+        client.exit(None)
+        await client.stop()
+        return times[1:]
+
+    return asyncio.run(session())
+
+
+def imports_by_package() -> list[tuple[int, str]]:
+    """Import time (self time, microseconds) summed per top-level package."""
     code = (
         "import fastapi_lint.cli, fastapi_lint.runner, fastapi_lint.settings;"
         "from fastapi_lint.registry import load_rules; load_rules();"
@@ -303,16 +369,15 @@ def slowest_imports(limit: int = 12) -> list[tuple[int, str]]:
         text=True,
         check=True,
     )
-    rows = []
+    totals: dict[str, int] = {}
     for line in proc.stderr.splitlines():
         parts = line.split("|")
-        if len(parts) != 3 or not parts[1].strip().isdigit():
+        self_time = parts[0].rpartition(":")[2].strip() if len(parts) == 3 else ""
+        if not self_time.isdigit():
             continue
-        name = parts[2].rstrip()
-        depth = (len(name) - len(name.lstrip())) // 2
-        if depth <= 1:
-            rows.append((int(parts[1]), name.strip()))
-    return sorted(rows, reverse=True)[:limit]
+        package = parts[2].strip().split(".")[0]
+        totals[package] = totals.get(package, 0) + int(self_time)
+    return sorted(((v, k) for k, v in totals.items()), reverse=True)
 
 
 def describe(times: list[float]) -> str:
@@ -343,25 +408,33 @@ def main(argv: list[str] | None = None) -> int:
         assert fixed_text.count("await asyncio.sleep(") == 2, fixed_text
         assert "import asyncio\n" in fixed_text
 
-        cold = measure([*command[:2], "--no-cache", *command[2:]], root, args.runs, text)
         wall([script, "check", "--exit-zero", "-q", "."], root)  # fill the cache
-        warm = measure(command, root, args.runs, text)
-        startup = measure([sys.executable, "-c", "pass"], root, args.runs)
-        imports = measure(
-            [
-                sys.executable,
-                "-c",
-                "import fastapi_lint.cli, fastapi_lint.runner, fastapi_lint.settings, libcst;"
-                "from fastapi_lint.registry import load_rules; load_rules()",
-            ],
+        imports_only = (
+            "import fastapi_lint.cli, fastapi_lint.runner, fastapi_lint.settings, libcst;"
+            "from fastapi_lint.registry import load_rules; load_rules()"
+        )
+        times = measure(
+            {
+                "warm": (command, text),
+                "cold": ([*command[:2], "--no-cache", *command[2:]], text),
+                "startup": ([sys.executable, "-c", "pass"], None),
+                "imports": ([sys.executable, "-c", imports_only], None),
+            },
             root,
             args.runs,
+        )
+        warm, cold, startup, imports = (
+            times["warm"],
+            times["cold"],
+            times["startup"],
+            times["imports"],
         )
         cwd = os.getcwd()
         try:
             work = in_process(root, target, text, args.runs, args.profile)
         finally:
             os.chdir(cwd)
+        served = server_fix_all(root, target, args.runs)
 
     lines = ROUTE_MODULE.count("\n")
     median = statistics.median(warm)
@@ -376,11 +449,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  imports (libcst, pydantic, click, rules) {imports_ms:4.0f} ms")
     print(f"  the work (settings, cache, check, fix)  {statistics.median(work) * 1000:5.0f} ms")
     print()
+    print("the same fix from a running `fastapi-lint server` (source.fixAll code action):")
+    print(f"  round trip                             {describe(served)}")
+    print()
     verdict = "under" if median < BUDGET_SECONDS else "OVER"
     print(f"{verdict} the {BUDGET_SECONDS:.1f} s budget: median {median:.3f} s wall per save")
     if args.profile or median >= BUDGET_SECONDS:
-        print("\nSlowest imports (cumulative, ms):")
-        for micros, name in slowest_imports():
+        print("\nImport time by package (self time summed, ms; -X importtime inflates it):")
+        for micros, name in imports_by_package()[:8]:
             print(f"  {micros / 1000:7.1f}  {name}")
     return 0
 
