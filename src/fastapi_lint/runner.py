@@ -56,6 +56,10 @@ class RunOptions:
     jobs: int | None = None
     force_exclude: bool = False
     progress: Callable[[int, int], None] | None = None
+    # When the paths name only part of the project (pre-commit passes the staged files), the
+    # rest of the project is analyzed too (from the cache when unchanged) for its module
+    # summaries only, so that cross-module facts stay right; only the named files are reported.
+    project_context: bool = True
 
 
 @dataclass(slots=True)
@@ -77,6 +81,7 @@ class RunResult:
     timings: dict[str, float]
     files_checked: int = 0
     files_cached: int = 0
+    context_files: int = 0  # project files analyzed for cross-module facts only
 
     @property
     def diagnostics(self) -> list[tuple[FileOutcome, Diagnostic]]:
@@ -212,13 +217,14 @@ class Runner:
 
         t0 = time.perf_counter()
         found = discover(options.paths, self.settings, self.cwd, options.force_exclude)
+        context = self._context_sources(found.files, options)
         timings["discovery"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
         results: dict[SourcePath, FileResult] = {}
         todo: list[tuple[SourcePath, bytes]] = []
         stats: dict[SourcePath, tuple[int, int]] = {}
-        for source in found.files:
+        for source in [*found.files, *context]:
             try:
                 st = os.stat(source.path)
                 stats[source] = (st.st_mtime_ns, st.st_size)
@@ -245,7 +251,7 @@ class Runner:
                     files_cached=len(outcomes),
                 )
         cached = 0
-        for source in found.files:
+        for source in [*found.files, *context]:
             key = self.cache_key(source)
             if cache is not None:
                 hit = cache.get(key, *stats[source], display=source.display)
@@ -277,8 +283,11 @@ class Runner:
         timings["per_file"] = time.perf_counter() - t0
 
         outcomes = [FileOutcome(source, results[source]) for source in found.files]
+        # The project's other files: their summaries give cross-module facts, nothing of
+        # theirs is reported.
+        context_outcomes = [FileOutcome(source, results[source]) for source in context]
         t0 = time.perf_counter()
-        project = self._project_pass(outcomes, cache=cache)
+        project = self._project_pass(outcomes, cache=cache, context=context_outcomes)
         timings["project"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -303,7 +312,29 @@ class Runner:
             timings=timings,
             files_checked=len(todo),
             files_cached=cached,
+            context_files=len(context),
         )
+
+    # -- project context ----------------------------------------------------------------
+
+    def _context_sources(self, named: list[SourcePath], options: RunOptions) -> list[SourcePath]:
+        """The project's other files, when the paths name only part of it.
+
+        Only for a real project root (a configuration, a ``pyproject.toml`` or a git work
+        tree): a loose file checked outside any project has no project around it.
+        """
+        if not options.project_context or not named:
+            return []
+        root = Path(os.path.abspath(self.settings.root))
+        if not is_project_root(root, self.settings):
+            return []
+        for given in options.paths:
+            absolute = Path(os.path.abspath(given))
+            if absolute == root or absolute in root.parents:
+                return []  # the paths already cover the whole project
+        everything = discover([root], self.settings, self.cwd)
+        seen = {source.path for source in named}
+        return [source for source in everything.files if source.path not in seen]
 
     # -- per-file pass ------------------------------------------------------------------
 
@@ -366,13 +397,18 @@ class Runner:
     # -- project pass -------------------------------------------------------------------
 
     def _project_pass(
-        self, outcomes: list[FileOutcome], extra_summaries=(), cache: ResultCache | None = None
+        self,
+        outcomes: list[FileOutcome],
+        extra_summaries=(),
+        cache: ResultCache | None = None,
+        context: list[FileOutcome] = (),  # type: ignore[assignment]
     ) -> Project:
-        by_path = {o.result.path: o for o in outcomes}
+        by_path = {o.result.path: o for o in [*outcomes, *context]}
         for _ in range(_POSITION_ROUNDS):
             PENDING_READS.clear()
             summaries = [o.result.summary for o in outcomes if o.result.summary is not None]
-            project = Project([*summaries, *extra_summaries])
+            context_summaries = [o.result.summary for o in context if o.result.summary is not None]
+            project = Project([*summaries, *context_summaries, *extra_summaries])
             noqa = {o.result.path: o.result.noqa for o in outcomes}
             project_diagnostics = run_project_rules(project, self.rules, summaries, noqa)
             # Modules whose positions the rules needed: reported on, or named in a message.
@@ -538,6 +574,14 @@ class Runner:
             self._fix_file(outcome, project, options, None, None, source_file=source_file)
         timings["total"] = time.perf_counter() - started
         return RunResult([outcome], [], [], timings, files_checked=1)
+
+
+def is_project_root(root: Path, settings: Settings) -> bool:
+    return (
+        settings.config_file is not None
+        or (root / "pyproject.toml").is_file()
+        or (root / ".git").exists()
+    )
 
 
 def _mp_context():

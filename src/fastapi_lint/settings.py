@@ -125,11 +125,12 @@ def _code_fingerprint() -> str:
 
 def find_config(start: Path) -> tuple[Path | None, Path]:
     """(config file, project root): the nearest pyproject.toml with our table, else the nearest
-    pyproject.toml (for the root only), else ``start`` itself."""
+    pyproject.toml (for the root only), else the top of the git work tree, else ``start``."""
     start = start.resolve()
     if start.is_file():
         start = start.parent
     nearest_pyproject: Path | None = None
+    git_top: Path | None = None
     for directory in (start, *start.parents):
         candidate = directory / "pyproject.toml"
         if candidate.is_file():
@@ -137,8 +138,13 @@ def find_config(start: Path) -> tuple[Path | None, Path]:
                 nearest_pyproject = candidate
             if _has_tool_table(candidate):
                 return candidate, directory
+        if git_top is None and (directory / ".git").exists():
+            git_top = directory
     if nearest_pyproject is not None:
         return None, nearest_pyproject.parent
+    # A repository without pyproject.toml (pre-commit names files in subdirectories).
+    if git_top is not None:
+        return None, git_top
     return None, start
 
 
