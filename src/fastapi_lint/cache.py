@@ -249,6 +249,27 @@ class ResultCache:
                 continue
         return found
 
+    def get_entry(self, key: str, display: str | None = None) -> FileResult | None:
+        """One cached result, read on its own (without loading every entry)."""
+        if self._loaded is not None:
+            entry = self._loaded.get(key)
+        else:
+            value = read_signed(self.entry_path(key))
+            entry = None
+            if (
+                isinstance(value, list)
+                and len(value) == 2
+                and value[0] == key
+                and _valid_entry(value[1])
+            ):
+                entry = value[1]
+        if entry is None:
+            return None
+        try:
+            return FileResult.from_data(entry[3], display)
+        except Exception:
+            return None
+
     def entry_path(self, key: str) -> Path:
         return self.entries_dir / self._entry_name(key)
 

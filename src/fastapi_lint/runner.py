@@ -567,13 +567,70 @@ class Runner:
         outcome = FileOutcome(source, result)
         if source_file is not None:
             outcome.original_text = source_file.text
-        # Cross-module facts come from the last full run's cache, when there is one.
-        others = cache.summaries(exclude=self.cache_key(source)) if cache is not None else []
+        # Cross-module facts come from the cache, for the modules this one depends on.
+        others = self._cached_dependencies(result, cache) if cache is not None else []
         project = self._project_pass([outcome], extra_summaries=others)
         if (options.fix or options.diff) and source_file is not None:
             self._fix_file(outcome, project, options, None, None, source_file=source_file)
         timings["total"] = time.perf_counter() - started
         return RunResult([outcome], [], [], timings, files_checked=1)
+
+    def _cached_dependencies(self, result: FileResult, cache: ResultCache) -> list:
+        """Cached summaries of the modules ``result``'s module depends on, transitively (what it
+        imports and calls), read entry by entry: an editor's single-file run stays fast in a
+        large project. Facts that other modules give this one (a ``Depends()`` on one of its
+        functions elsewhere) are those of the full run; the cache does not say them here."""
+        if result.summary is None:
+            return []
+        found = discover([self.settings.root], self.settings, self.cwd)
+        by_module = {s.module: s for s in found.files}
+        loaded: dict[str, object] = {}
+        queue = [result.summary]
+        seen_modules = {result.summary.module}
+        while queue:
+            summary = queue.pop()
+            for name in _referenced_modules(summary, by_module):
+                if name in seen_modules:
+                    continue
+                seen_modules.add(name)
+                source = by_module[name]
+                hit = cache.get_entry(self.cache_key(source), source.display)
+                if hit is not None and hit.summary is not None:
+                    loaded[name] = hit.summary
+                    queue.append(hit.summary)
+        return list(loaded.values())
+
+
+def _referenced_modules(summary, modules: dict) -> set[str]:
+    """Project modules named by a summary: imports, bases, types and call targets."""
+    names: list[str] = [
+        *summary.imports.values(),
+        *summary.star_imports,
+        *summary.variables.values(),
+    ]
+    for klass in summary.classes:
+        names.extend(b for b in klass.bases if b)
+        names.extend(klass.attributes.values())
+    for function in summary.functions:
+        names.extend(call.target for call in function.calls)
+        names.extend(function.depends)
+        if function.returns:
+            names.append(function.returns)
+    names.extend(reference[0] for reference in summary.references)
+    found = set()
+    for name in names:
+        parts = name.split(".")
+        for cut in range(len(parts), 0, -1):
+            prefix = ".".join(parts[:cut])
+            if prefix in modules:
+                found.add(prefix)
+                break
+        # A package's __init__ re-exports: its parent packages matter too.
+        for cut in range(1, len(parts)):
+            prefix = ".".join(parts[:cut])
+            if prefix in modules:
+                found.add(prefix)
+    return found
 
 
 def is_project_root(root: Path, settings: Settings) -> bool:
