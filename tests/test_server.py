@@ -567,3 +567,40 @@ def test_configuration_changes_and_lint_on_save_only(tmp_path: Path) -> None:
             assert found[0].code == "FAPI101"
 
     run(scenario())
+
+
+def test_workspace_gets_pending_positions_of_cached_modules(tmp_path) -> None:
+    """Results cached by a command-line run leave positions pending; the warm project of the
+    server computes them for the modules a message needs (a chain's locations)."""
+    import os
+
+    from click.testing import CliRunner
+
+    from fastapi_lint.cli import main as cli_main
+    from fastapi_lint.settings import load_settings
+    from fastapi_lint.workspace import WarmProject
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "payments.py").write_text(
+        "import requests\n\n\ndef charge(token):\n    return requests.post('https://x', json=token)\n"
+    )
+    route = (
+        "from fastapi import FastAPI\n\nfrom app.payments import charge\n\napp = FastAPI()\n\n\n"
+        "@app.post('/pay')\nasync def pay(token: str):\n    return charge(token)\n"
+    )
+    (tmp_path / "app" / "main.py").write_text(route)
+    (tmp_path / "pyproject.toml").write_text('[tool.fastapi-lint]\nselect = ["FAPI1"]\n')
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        CliRunner().invoke(cli_main, ["check", "."])
+    finally:
+        os.chdir(cwd)
+    settings = load_settings(tmp_path)
+    workspace = WarmProject(settings, settings.enabled_rules())
+    workspace.install(workspace.load())
+    assert not all(result.positions for _, result in workspace.disk.values())
+    workspace.update(tmp_path / "app" / "main.py", route)
+    messages = [d.message for d in workspace.diagnostics(tmp_path / "app" / "main.py")]
+    assert any("charge() (app/payments.py:5) → requests.post()" in m for m in messages), messages

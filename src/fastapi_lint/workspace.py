@@ -111,7 +111,7 @@ class WarmProject:
             except OSError:
                 stat = (0, 0)
             key = runner.cache_key(source)
-            result = cache.get(key, *stat) if cache is not None else None
+            result = cache.get(key, *stat, display=source.display) if cache is not None else None
             if result is None:
                 try:
                     data, _ = read_bytes(source.path)
@@ -119,7 +119,11 @@ class WarmProject:
                     files[source.path] = (source, io_error_result(source, str(exc)))
                     continue
                 digest = content_digest(data)
-                result = cache.get(key, 0, 0, digest=digest) if cache is not None else None
+                result = (
+                    cache.get(key, 0, 0, digest=digest, display=source.display)
+                    if cache is not None
+                    else None
+                )
                 if result is None:
                     result = check_bytes(runner.checker, source, data)
                     checked += 1
@@ -254,9 +258,41 @@ class WarmProject:
         return self._project
 
     def diagnostics(self, path: Path) -> list[Diagnostic]:
-        """The open document's diagnostics with the project's facts (no parsing)."""
+        """The open document's diagnostics with the project's facts (no parsing, except for
+        files on disk whose positions a message needs and the cache left pending)."""
+        from fastapi_lint.summary import PENDING_READS
+
         document = self.open[Path(os.path.abspath(path))]
-        return self.runner._diagnostics_for(document.source, document.result, self.project())
+        by_display = {source.display: path for path, (source, _) in self.disk.items()}
+        for _ in range(3):
+            PENDING_READS.clear()
+            found = self.runner._diagnostics_for(document.source, document.result, self.project())
+            stale = [
+                by_display[display]
+                for display in PENDING_READS
+                if display in by_display and not self.disk[by_display[display]][1].positions
+            ]
+            if not stale:
+                return found
+            for disk_path in stale:
+                self._with_positions(disk_path)
+            self._project = None
+        return found
+
+    def _with_positions(self, path: Path) -> None:
+        from fastapi_lint.source import SourceDecodeError, SourceReadError, read_source
+
+        source, _ = self.disk[path]
+        try:
+            file = read_source(path)
+        except (SourceReadError, SourceDecodeError):
+            return
+        self.parsed[source.display] += 1
+        result, _ = self.runner.checker.check(
+            file.text, source.display, source.module, source.is_package, file.digest
+        )
+        self.disk[path] = (source, result)
+        self._remember(source, file.mtime_ns, file.size, result)
 
     def fix_all(self, path: Path, unsafe_fixes: bool) -> FixResult:
         """Every applicable fix of the open document, applied and re-checked to a fixpoint
