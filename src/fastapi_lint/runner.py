@@ -106,13 +106,15 @@ def _init_worker(settings: Settings, codes: list[str]) -> None:
     _WORKER_CHECKER = FileChecker(settings, [r for r in rules if r is not None])
 
 
-def _check_batch(batch: list[tuple[SourcePath, bytes, CacheSlot | None]]) -> list[list]:
+def _check_batch(
+    batch: list[tuple[SourcePath, bytes, CacheSlot | None]], positions: bool = False
+) -> list[list]:
     """Check a batch in a worker; each result is also written to the cache from here, so that
     writing a large project's cache is spread over the workers too."""
     assert _WORKER_CHECKER is not None
     results = []
     for index, (source, data, slot) in enumerate(batch, 1):
-        result = check_bytes(_WORKER_CHECKER, source, data, positions=False)
+        result = check_bytes(_WORKER_CHECKER, source, data, positions=positions)
         result_data = result.to_data()
         written = False
         if slot is not None and not result.internal_error:
@@ -186,6 +188,7 @@ class Runner:
         self._checker = None
         self.cwd = cwd or Path.cwd()
         self.per_file_ignores = PerFileIgnores(settings.per_file_ignores, settings.root)
+        self.jobs: int | None = None  # set from the run's options
 
     @property
     def checker(self):
@@ -203,6 +206,7 @@ class Runner:
             return str(source.path)
 
     def run(self, options: RunOptions) -> RunResult:
+        self.jobs = options.jobs
         timings: dict[str, float] = {}
         started = time.perf_counter()
         cache = None
@@ -339,14 +343,20 @@ class Runner:
     # -- per-file pass ------------------------------------------------------------------
 
     def _check_all(
-        self, todo: list[tuple[SourcePath, bytes]], options: RunOptions, cache=None, stats=None
+        self,
+        todo: list[tuple[SourcePath, bytes]],
+        options: RunOptions,
+        cache=None,
+        stats=None,
+        positions: bool | None = None,
     ):
         """(source, result, written): ``written`` is the result's raw data when a worker has
         already stored it in the cache, else False."""
         total = len(todo)
         # Summary positions are computed later, for the few modules the project pass reports
         # on; a run that fixes needs them everywhere.
-        positions = options.fix or options.diff
+        if positions is None:
+            positions = options.fix or options.diff
         jobs = options.jobs or os.cpu_count() or 1
         if jobs <= 1 or total < PARALLEL_THRESHOLD:
             for done, (source, data) in enumerate(todo, 1):
@@ -383,7 +393,8 @@ class Runner:
             initializer=_init_worker,
             initargs=(self.settings, codes),
         ) as pool:
-            for batch, data in zip(batches, pool.map(_check_batch, batches), strict=True):
+            results = pool.map(_check_batch, batches, [positions] * len(batches))
+            for batch, data in zip(batches, results, strict=True):
                 for (source, _, _), (result_data, written) in zip(batch, data, strict=True):
                     yield (
                         source,
@@ -420,8 +431,7 @@ class Runner:
             ]
             if not stale:
                 break
-            for outcome in stale:
-                self._recheck_with_positions(outcome, cache)
+            self._recheck_with_positions(stale, cache)
         for outcome in outcomes:
             diagnostics = refine_diagnostics(
                 project, self.rules_by_code, outcome.result.diagnostics
@@ -430,17 +440,28 @@ class Runner:
             outcome.diagnostics = self._filter(outcome.source, diagnostics)
         return project
 
-    def _recheck_with_positions(self, outcome: FileOutcome, cache: ResultCache | None) -> None:
-        """Check a file again, this time computing its summary's positions and fixes."""
-        source = outcome.source
-        try:
-            data, st = read_bytes(source.path)
-        except SourceReadError:
-            return
-        result = check_bytes(self.checker, source, data, positions=True)
-        outcome.result = result
-        if cache is not None and not result.internal_error:
-            cache.put(self.cache_key(source), st.st_mtime_ns, st.st_size, result)
+    def _recheck_with_positions(self, stale: list[FileOutcome], cache: ResultCache | None) -> None:
+        """Check files again, this time computing their summaries' positions and fixes (in
+        the worker processes when there are many)."""
+        todo = []
+        stats = {}
+        for outcome in stale:
+            try:
+                data, st = read_bytes(outcome.source.path)
+            except SourceReadError:
+                continue
+            todo.append((outcome.source, data))
+            stats[outcome.source] = (st.st_mtime_ns, st.st_size)
+        by_source = {outcome.source: outcome for outcome in stale}
+        options = RunOptions(paths=[], jobs=self.jobs)
+        for source, result, written in self._check_all(todo, options, cache, stats, positions=True):
+            by_source[source].result = result
+            if cache is not None and not result.internal_error:
+                key = self.cache_key(source)
+                if written:
+                    cache.remember(key, [*stats[source], result.digest, written])
+                else:
+                    cache.put(key, *stats[source], result)
 
     def _filter(self, source: SourcePath, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         ignored = self.per_file_ignores.codes_for(source.path)
