@@ -308,6 +308,9 @@ SYNC_DATABASE_TYPES: dict[str, str] = {
     "sqlalchemy.engine.Engine": "engine",
     "sqlalchemy.Connection": "connection",
     "sqlalchemy.engine.Connection": "connection",
+    # A scoped_session proxies the methods of the session it holds.
+    "sqlalchemy.orm.scoped_session": "session",
+    "sqlalchemy.engine.reflection.Inspector": "inspector",
 }
 SYNC_DATABASE_METHODS: dict[str, frozenset[str]] = {
     "session": frozenset(
@@ -316,6 +319,10 @@ SYNC_DATABASE_METHODS: dict[str, frozenset[str]] = {
     ),
     "engine": frozenset("connect begin execute raw_connection".split()),
     "connection": frozenset("execute exec_driver_sql scalar scalars commit rollback".split()),
+    "inspector": frozenset(
+        "get_schema_names get_table_names get_view_names get_columns get_pk_constraint "
+        "get_foreign_keys get_indexes get_unique_constraints has_table has_schema".split()
+    ),
 }
 
 

@@ -176,3 +176,10 @@ def _def_fix_any_role(ctx: FileContext, function):
         f"Make `{function.name}` a plain `def` (FastAPI then runs it in the threadpool)",
         ctx.replace_full(function.node.asynchronous, ""),
     )
+
+
+def who_waits(where: str) -> str:
+    """What a blocked loop holds up: requests, when the function is one FastAPI runs."""
+    if where.startswith(("async function", "function", "`")):
+        return "everything else on the event loop waits until it returns"
+    return "every other request waits until it returns"

@@ -93,7 +93,10 @@ class BlockingCallInAsync(Rule):
         plain = f"async function `{function.function.qualname}`"
         described = function.describe()
         if plain in diagnostic.message and described != plain:
-            return diagnostic.with_message(diagnostic.message.replace(plain, described, 1))
+            message = diagnostic.message.replace(plain, described, 1).replace(
+                facts.who_waits(plain), facts.who_waits(described), 1
+            )
+            return diagnostic.with_message(message)
         return diagnostic
 
     def check_module(self, module, project, report) -> None:
@@ -133,6 +136,6 @@ class BlockingCallInAsync(Rule):
 
 def blocking_message(target: str, where: str, api: BlockingApi) -> str:
     return (
-        f"Blocking call `{target}()` in {where}: it stops the event loop, and every other "
-        f"request waits until it returns; {api.category.remedy}"
+        f"Blocking call `{target}()` in {where}: it stops the event loop, and "
+        f"{facts.who_waits(where)}; {api.category.remedy}"
     )

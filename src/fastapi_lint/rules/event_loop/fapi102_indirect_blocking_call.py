@@ -34,9 +34,9 @@ class IndirectBlockingCall(Rule):
             chain = describe_chain(graph.chain(callee.qualname))
             report.report(
                 fact.span,
-                f"`{callee.function.name}()` blocks the event loop in {where}: {chain}; every "
-                "other request waits until it returns. Run it with `await run_in_threadpool(...)` "
-                "or make the chain async",
+                f"`{callee.function.name}()` blocks the event loop in {where}: {chain}; "
+                f"{facts.who_waits(where)}. Run it with `await run_in_threadpool(...)` or make "
+                "the chain async",
                 fix=fact.wrap_fix,
                 data={"function": module.qualify(fact.function), "callee": callee.qualname},
             )

@@ -14,7 +14,7 @@ def _message(target: str, kind: str, where: str) -> str:
     method = target.rpartition(".")[2]
     return (
         f"Synchronous SQLAlchemy {kind} used in {where}: `.{method}()` waits for the database "
-        "on the event loop, so every other request stalls for each round trip; use "
+        f"on the event loop, and for each round trip {facts.who_waits(where)}; use "
         "`AsyncSession` with `await`, or make the endpoint a plain `def`"
     )
 

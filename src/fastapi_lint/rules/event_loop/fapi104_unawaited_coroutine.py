@@ -44,11 +44,41 @@ class UnawaitedCoroutine(Rule):
         callee = project.resolve_callable(target)
         if callee is not None:
             function = callee.function
-            # An async generator function returns an async iterator, not a coroutine.
-            if function.is_async and not function.is_generator:
-                return function.name
-            return None
+            # An async generator function returns an async iterator, not a coroutine; a
+            # decorator may turn the function into anything (a sync wrapper running it with
+            # asyncio.run, a task object...): only decorators known to keep it are trusted.
+            if not function.is_async or function.is_generator:
+                return None
+            if not _keeps_coroutine(function):
+                return None
+            return function.name
         library = project.library_target(target) or target
         if library in ASYNC_APIS or target in ASYNC_APIS:
             return library.rpartition(".")[2]
         return None
+
+
+# Decorators that return the decorated function itself (or a descriptor calling it).
+_TRANSPARENT_DECORATORS = frozenset(
+    {
+        "staticmethod",
+        "classmethod",
+        "abstractmethod",
+        "abc.abstractmethod",
+        "override",
+        "typing.override",
+        "typing_extensions.override",
+        "functools.wraps",
+        "wraps",
+    }
+)
+
+
+def _keeps_coroutine(function) -> bool:
+    if not function.decorators:
+        return True
+    # FastAPI's registering decorators (routes, middleware, handlers) return the function.
+    registered = bool(function.routes) or bool(
+        {"middleware", "exception handler", "event handler"} & set(function.roles)
+    )
+    return all(name in _TRANSPARENT_DECORATORS or registered for name in function.decorators)
