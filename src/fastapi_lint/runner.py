@@ -137,6 +137,7 @@ class Runner:
         self, settings: Settings, rules: list[type[Rule]], cwd: Path | None = None
     ) -> None:
         self.settings = settings
+        settings.detect_versions()
         self.rule_types = rules
         self.rules = [rule() for rule in rules]
         self.rules_by_code = {rule.code: rule for rule in self.rules}
@@ -268,6 +269,7 @@ class Runner:
     def _project_pass(self, outcomes: list[FileOutcome], extra_summaries=()) -> Project:
         summaries = [o.result.summary for o in outcomes if o.result.summary is not None]
         project = Project([*summaries, *extra_summaries])
+        project.settings = self.settings
         noqa = {o.result.path: o.result.noqa for o in outcomes}
         modules = [o.result.summary for o in outcomes if o.result.summary is not None]
         project_diagnostics = run_project_rules(project, self.rules, modules, noqa)

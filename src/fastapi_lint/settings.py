@@ -85,6 +85,16 @@ class _Table(BaseModel):
     unsafe_fixes: bool | None = None
     extend_blocking_calls: list[str] = Field(default_factory=list)
     allowed_blocking_calls: list[str] = Field(default_factory=list)
+    fastapi_version: str | None = None
+    starlette_version: str | None = None
+    pydantic_version: str | None = None
+
+    @field_validator("fastapi_version", "starlette_version", "pydantic_version")
+    @classmethod
+    def _version(cls, value: str | None) -> str | None:
+        from fastapi_lint.versions import valid_version
+
+        return None if value is None else valid_version(value)
 
     @field_validator("select", "ignore", "extend_select")
     @classmethod
@@ -132,6 +142,18 @@ class Settings:
     unsafe_fixes: bool | None = None
     extend_blocking_calls: list[str] = field(default_factory=list)
     allowed_blocking_calls: list[str] = field(default_factory=list)
+    # `fastapi-version` etc.: override what the project's lock and requirement files say.
+    version_overrides: dict[str, str] = field(default_factory=dict)
+    # Detected from the project root when the run starts (see `versions.py`).
+    versions: Any = None
+
+    def detect_versions(self):
+        """The FastAPI/Starlette/Pydantic versions of the checked project (read once)."""
+        if self.versions is None:
+            from fastapi_lint.versions import detect_versions
+
+            self.versions = detect_versions(self.root, self.version_overrides)
+        return self.versions
 
     def enabled_rules(self):
         from fastapi_lint.registry import select_rules
@@ -147,6 +169,7 @@ class Settings:
             "extend_blocking_calls": sorted(self.extend_blocking_calls),
             "allowed_blocking_calls": sorted(self.allowed_blocking_calls),
             "src": [str(p) for p in self.src],
+            "versions": self.detect_versions().fingerprint(),
         }
         data = json.dumps(payload, sort_keys=True).encode()
         return hashlib.blake2b(data, digest_size=12).hexdigest()
@@ -249,6 +272,8 @@ def _describe_validation_error(path: Path, where: str, error: ValidationError) -
         )
     if kind == "value_error":
         message = str(first.get("ctx", {}).get("error", first["msg"]))
+        if key.endswith("-version"):
+            return f"{path}: {where}: `{key}`: {message}"
         return (
             f"{path}: {where}: `{key}`: {message}; expected `ALL`, `FAPI`, a family such as "
             "`FAPI1`, or an existing code such as `FAPI101` (see `fastapi-lint rule --all`)"
@@ -273,6 +298,9 @@ _EXPECTED = {
     "unsafe-fixes": "true or false",
     "extend-blocking-calls": "a list of qualified-name patterns such as `mycorp.storage.*`",
     "allowed-blocking-calls": "a list of qualified-name patterns",
+    "fastapi-version": 'a version string such as "0.115.0"',
+    "starlette-version": 'a version string such as "0.41.0"',
+    "pydantic-version": 'a version string such as "2.9.0"',
 }
 
 
@@ -323,6 +351,15 @@ def _apply(settings: Settings, table: _Table) -> None:
     settings.unsafe_fixes = table.unsafe_fixes
     settings.extend_blocking_calls = table.extend_blocking_calls
     settings.allowed_blocking_calls = table.allowed_blocking_calls
+    settings.version_overrides = {
+        package: value
+        for package, value in (
+            ("fastapi", table.fastapi_version),
+            ("starlette", table.starlette_version),
+            ("pydantic", table.pydantic_version),
+        )
+        if value is not None
+    }
 
 
 def validate_cli_selectors(option: str, values: list[str]) -> list[str]:
