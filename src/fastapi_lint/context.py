@@ -150,6 +150,11 @@ class FileContext:
     def at_offsets(start: int, end: int, content: str) -> PendingEdit:
         return PendingEdit(None, content, "offsets", start, end)
 
+    @staticmethod
+    def replace_head(node: cst.CSTNode, length: int, content: str) -> PendingEdit:
+        """Replace the first ``length`` characters of the node (a keyword: ``return``)."""
+        return PendingEdit(node, content, "head", 0, length)
+
     # -- source --------------------------------------------------------------------------
 
     def code_for(self, node: cst.CSTNode) -> str:
@@ -271,6 +276,8 @@ class FileContext:
                 start = end = node_start
             elif edit.where == "after":
                 start = end = node_end
+            elif edit.where == "head":
+                start, end = node_start, min(node_start + edit.end, node_end)
             elif edit.where == "line_before":
                 start = end = index.line_start(index.location(node_start).row)
             elif edit.where == "line_after":
