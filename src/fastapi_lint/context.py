@@ -40,6 +40,7 @@ class PendingEdit:
     where: str = "replace"
     start: int = 0
     end: int = 0
+    other: cst.CSTNode | None = None  # "remove_arg": the argument before the removed one
 
 
 @dataclass(slots=True, eq=False)
@@ -151,6 +152,13 @@ class FileContext:
         return PendingEdit(None, content, "offsets", start, end)
 
     @staticmethod
+    def remove_arg(call: cst.Call, arg: cst.Arg) -> PendingEdit:
+        """Remove an argument of a call with its comma, and its line when it has one alone."""
+        index = next(i for i, a in enumerate(call.args) if a is arg)
+        previous = call.args[index - 1] if index else None
+        return PendingEdit(arg, "", "remove_arg", other=previous)
+
+    @staticmethod
     def replace_head(node: cst.CSTNode, length: int, content: str) -> PendingEdit:
         """Replace the first ``length`` characters of the node (a keyword: ``return``)."""
         return PendingEdit(node, content, "head", 0, length)
@@ -221,9 +229,11 @@ class FileContext:
                 wanted.append(pending.end_node)
             if pending.fix is not None:
                 wanted.extend(e.node for e in pending.fix.edits if e.node is not None)
+                wanted.extend(e.other for e in pending.fix.edits if e.other is not None)
         wanted.extend(lazy.node for lazy in self._lazy_spans)
         for _, _, fix in self._deferred_fixes:
             wanted.extend(e.node for e in fix.edits if e.node is not None)
+            wanted.extend(e.other for e in fix.edits if e.other is not None)
         if not wanted:
             return []
         self.spans.compute(wanted)
@@ -276,6 +286,8 @@ class FileContext:
                 start = end = node_start
             elif edit.where == "after":
                 start = end = node_end
+            elif edit.where == "remove_arg":
+                start, end = self._removed_argument(edit.node, edit.other, index)
             elif edit.where == "head":
                 start, end = node_start, min(node_start + edit.end, node_end)
             elif edit.where == "line_before":
@@ -286,3 +298,18 @@ class FileContext:
             else:  # pragma: no cover - programming error
                 raise ValueError(f"unknown edit anchor {edit.where!r}")
         return Edit(start, end, edit.content, index.location(start), index.location(end))
+
+    def _removed_argument(
+        self, arg: cst.CSTNode, previous: cst.CSTNode | None, index: LineIndex
+    ) -> tuple[int, int]:
+        start, end = self.spans.span(arg)
+        full_end = self.spans.full_span(arg)[1]
+        text = self.text
+        if "," in text[end:full_end]:
+            line_start = index.line_start(index.location(start).row)
+            if not text[line_start:start].strip() and text[end:full_end].endswith(("\n", "\r")):
+                return line_start, full_end  # alone on its line: drop the line
+            return start, full_end
+        if previous is not None:
+            return self.spans.span(previous)[1], end
+        return start, end
