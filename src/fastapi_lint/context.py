@@ -40,7 +40,8 @@ class PendingEdit:
     where: str = "replace"
     start: int = 0
     end: int = 0
-    other: cst.CSTNode | None = None  # "remove_arg": the argument before the removed one
+    # "remove_arg": the argument before the removed one; "range": the last node replaced.
+    other: cst.CSTNode | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -150,6 +151,12 @@ class FileContext:
     @staticmethod
     def at_offsets(start: int, end: int, content: str) -> PendingEdit:
         return PendingEdit(None, content, "offsets", start, end)
+
+    @staticmethod
+    def replace_range(first: cst.CSTNode, last: cst.CSTNode, content: str) -> PendingEdit:
+        """Replace from the start of ``first`` to the end of ``last`` (a parameter, whose own
+        span covers only its name, through its default)."""
+        return PendingEdit(first, content, "range", other=last)
 
     @staticmethod
     def remove_arg(call: cst.Call, arg: cst.Arg) -> PendingEdit:
@@ -286,6 +293,9 @@ class FileContext:
                 start = end = node_start
             elif edit.where == "after":
                 start = end = node_end
+            elif edit.where == "range":
+                start = node_start
+                end = self.spans.span(edit.other)[1] if edit.other is not None else node_end
             elif edit.where == "remove_arg":
                 start, end = self._removed_argument(edit.node, edit.other, index)
             elif edit.where == "head":
