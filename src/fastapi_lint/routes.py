@@ -213,6 +213,7 @@ class ServedApp:
         self.project = project
         self.nodes: dict[str, _Node] = {}
         self.by_root: dict[str, list[ServedRoute]] = {}
+        self._by_function: dict[str, list[ServedRoute]] | None = None
         self._build()
 
     def node(self, name: str) -> _Node:
@@ -343,8 +344,33 @@ class ServedApp:
 
     def routes_of(self, module: ModuleSummary) -> Iterator[ServedRoute]:
         for route in self.routes():
-            if route.module is module:
+            if route.module.module == module.module:
                 yield route
+
+    def routes_of_function(self, qualname: str) -> list[ServedRoute]:
+        """The served routes whose endpoint is the function ``qualname`` (project-wide)."""
+        index = self._by_function
+        if index is None:
+            index = {}
+            for route in self.routes():
+                if route.function is not None:
+                    key = route.module.qualify(route.function.qualname)
+                    index.setdefault(key, []).append(route)
+            self._by_function = index
+        return index.get(self.project.resolve(qualname), [])
+
+    def path_params_of(self, qualname: str, local_path: str | None) -> set[str]:
+        """Names FastAPI reads from the path for the endpoint ``qualname``, from every path it
+        is served at (prefixes that are not literals are assumed to hold no parameter).
+        ``local_path`` serves when the function is not served through a known router."""
+        names: set[str] = set()
+        if local_path is not None:
+            names.update(n for n, _ in path_params(local_path))
+        for route in self.routes_of_function(qualname):
+            for piece in route.pieces:
+                if piece is not None:
+                    names.update(n for n, _ in path_params(piece))
+        return names
 
 
 def _after(
