@@ -109,3 +109,65 @@ def is_test_module(ctx: FileContext) -> bool:
     if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
         return True
     return any(part in ("tests", "test", "testing") for part in parts[:-1])
+
+
+# -- findings about a route parameter that is not a path parameter --------------------------
+
+ROUTE_PARAM = "fapi-route-param"
+
+
+@fact_type(ROUTE_PARAM)
+@dataclass(slots=True)
+class QueryParamFinding:
+    """A finding on a route parameter that only holds when FastAPI does not read the parameter
+    from the path; the full path (prefixes of other modules included) is known in the project
+    pass."""
+
+    code: str
+    function: str
+    param: str
+    local_paths: list[str]
+    span: Span
+    message: str
+    fix: Fix | None = None
+
+
+def record_query_param(
+    ctx: FileContext,
+    node: cst.CSTNode,
+    function: FunctionInfo,
+    param: str,
+    message: str,
+    fix: PendingFix | None = None,
+) -> None:
+    assert ctx.rule is not None
+    record = QueryParamFinding(
+        code=ctx.rule.code,
+        function=ctx.resolver.local(function.qualname),
+        param=param,
+        local_paths=[r.path for r in function.routes if r.path is not None],
+        span=ctx.lazy_span(node),
+        message=message,
+    )
+    if fix is not None:
+        ctx.deferred_fix(record, "fix", fix)
+    ctx.summary.add_fact(ROUTE_PARAM, record)
+
+
+class QueryParamRule(Rule):
+    """Reports ``QueryParamFinding`` facts whose parameter is not a path parameter."""
+
+    def check_module(self, module: ModuleSummary, project: Project, report: ModuleReport) -> None:
+        from fastapi_lint.routes import path_params, served_routes
+
+        served = None
+        for record in module.facts.get(ROUTE_PARAM, ()):
+            if not isinstance(record, QueryParamFinding) or record.code != self.code:
+                continue
+            served = served or served_routes(project)
+            names = served.path_params_of(record.function, None)
+            for path in record.local_paths:
+                names.update(name for name, _ in path_params(path))
+            if record.param in names:
+                continue
+            report.report(record.span, record.message, fix=record.fix)
