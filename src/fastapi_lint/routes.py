@@ -225,13 +225,29 @@ class ServedApp:
     def _name(self, qualname: str | None) -> str | None:
         return self.project.resolve(qualname) if qualname else None
 
-    def _prefix(self, literal: str | None, ref: str | None) -> str | None:
+    def _prefix(
+        self,
+        literal: str | None,
+        ref: str | None,
+        template: list[list[str]] = (),  # type: ignore[assignment]
+    ) -> str | None:
         if literal is not None:
             return literal
         if ref is not None:
             value = self.project.constant(ref)
             if isinstance(value, str):
                 return value
+        if template:
+            pieces = []
+            for kind, text in template:
+                if kind == "":
+                    pieces.append(text.replace("{{", "{").replace("}}", "}"))
+                    continue
+                value = self.project.constant(text)
+                if not isinstance(value, (str, int)) or isinstance(value, bool):
+                    return None
+                pieces.append(str(value))
+            return "".join(pieces)
         return None
 
     def _build(self) -> None:
@@ -240,7 +256,7 @@ class ServedApp:
             for app in module.apps:
                 node = self.node(module.qualify(app.name))
                 node.known = True
-                node.own_prefix = self._prefix(app.prefix, app.prefix_ref)
+                node.own_prefix = self._prefix(app.prefix, app.prefix_ref, app.prefix_template)
                 node.dependencies = list(app.dependencies)
                 node.ambiguous = app.name in module.rebound
         for module in project.modules.values():
@@ -323,7 +339,7 @@ class ServedApp:
             if child is None:
                 continue
             step = Step(node.name, module, include.registration, include)
-            prefix = self._prefix(include.prefix, include.prefix_ref)
+            prefix = self._prefix(include.prefix, include.prefix_ref, include.prefix_template)
             self._expand(
                 child,
                 [*pieces, prefix, child.own_prefix],

@@ -140,6 +140,7 @@ def build_summary(ctx: FileContext) -> None:
                 prefix=_literal_prefix(app.call),
                 prefix_ref=_prefix_ref(ctx, app.call),
                 dependencies=_dependency_list(ctx, app.call),
+                prefix_template=_prefix_template(ctx, app.call),
             )
         )
     for include in ctx.fastapi.includes:
@@ -152,6 +153,7 @@ def build_summary(ctx: FileContext) -> None:
                 prefix_ref=_prefix_ref(ctx, include.call),
                 registration=registration_of(ctx, include.call),
                 dependencies=_dependency_list(ctx, include.call),
+                prefix_template=_prefix_template(ctx, include.call),
             )
         )
     for function, route in ctx.fastapi.routes:
@@ -242,6 +244,30 @@ def _prefix_ref(ctx: FileContext, call: cst.Call) -> str | None:
     if value is None or string_value(value) is not None:
         return None
     return ctx.resolver.qualname(value) if isinstance(value, (cst.Name, cst.Attribute)) else None
+
+
+def _prefix_template(ctx: FileContext, call: cst.Call) -> list[list[str]]:
+    """``prefix=f"{settings.API_V1}/users"``: literal parts and the names of the constants."""
+    value = keyword_argument(call, "prefix")
+    if not isinstance(value, cst.FormattedString):
+        return []
+    parts: list[list[str]] = []
+    for part in value.parts:
+        if isinstance(part, cst.FormattedStringText):
+            parts.append(["", part.value])
+            continue
+        expression = part.expression
+        if (
+            part.conversion is not None
+            or part.format_spec is not None
+            or not isinstance(expression, (cst.Name, cst.Attribute))
+        ):
+            return []
+        name = ctx.resolver.qualname(expression)
+        if name is None:
+            return []
+        parts.append(["=", name])
+    return parts
 
 
 def _dependency_list(ctx: FileContext, call: cst.Call) -> list[str]:

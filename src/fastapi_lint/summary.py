@@ -74,6 +74,8 @@ class IncludeSummary:
     prefix_ref: str | None = None  # qualified name of a non-literal prefix (a constant)
     registration: Registration = field(default_factory=Registration)
     dependencies: list[str] = field(default_factory=list)
+    # An f-string prefix: ["", text] for literal parts, ["=", qualname] for `{constant}` parts.
+    prefix_template: list[list[str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -144,6 +146,7 @@ class AppSummary:
     prefix: str | None = ""  # None when not a literal
     prefix_ref: str | None = None  # qualified name of a non-literal prefix (a constant)
     dependencies: list[str] = field(default_factory=list)
+    prefix_template: list[list[str]] = field(default_factory=list)  # see IncludeSummary
 
 
 # Fact kinds whose records are dataclasses: kind -> class, so that records read back from the
