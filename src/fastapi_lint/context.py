@@ -315,10 +315,16 @@ class FileContext:
         start, end = self.spans.span(arg)
         full_end = self.spans.full_span(arg)[1]
         text = self.text
-        if "," in text[end:full_end]:
+        tail = text[end:full_end]
+        if "," in tail:
             line_start = index.line_start(index.location(start).row)
-            if not text[line_start:start].strip() and text[end:full_end].endswith(("\n", "\r")):
-                return line_start, full_end  # alone on its line: drop the line
+            newline = min((i for i in (tail.find("\n"), tail.find("\r")) if i >= 0), default=-1)
+            if not text[line_start:start].strip() and newline >= 0:
+                # Alone on its line: drop the line (up to and including its newline).
+                line_end = end + newline + 1
+                if text[line_end - 1 : line_end + 1] == "\r\n":
+                    line_end += 1
+                return line_start, line_end
             return start, full_end
         if previous is not None:
             return self.spans.span(previous)[1], end
