@@ -14,7 +14,11 @@ from fastapi_lint.knowledge.names import BACKGROUND_TASK, BACKGROUND_TASKS, RESP
 from fastapi_lint.project import ModuleReport, Project
 from fastapi_lint.registry import FixAvailability, Rule
 from fastapi_lint.routes import dependency_closure, served_routes
-from fastapi_lint.rules.correctness.shared import enclosing_statement, indentation_of
+from fastapi_lint.rules.correctness.shared import (
+    enclosing_statement,
+    indentation_of,
+    sentence_start,
+)
 from fastapi_lint.scope import BindingKind, FunctionInfo
 from fastapi_lint.signatures import signature
 from fastapi_lint.summary import ModuleSummary, Span, fact_type
@@ -180,7 +184,7 @@ class BackgroundTasksOverwritten(Rule):
                 continue
             report.report(
                 record.span,
-                f"{function.describe().capitalize()} returns a `{record.response.rpartition('.')[2]}` "
+                f"{sentence_start(function.describe())} returns a `{record.response.rpartition('.')[2]}` "
                 f"with its own `background`, while {where} injects `BackgroundTasks`: FastAPI "
                 "then sends the response's task only and silently drops every task added to the "
                 "injected object (fastapi#11215); add this task to the injected "

@@ -171,3 +171,8 @@ class QueryParamRule(Rule):
             if record.param in names:
                 continue
             report.report(record.span, record.message, fix=record.fix)
+
+
+def sentence_start(text: str) -> str:
+    """``text`` with its first letter upper-cased (``str.capitalize`` lowers the rest)."""
+    return text[:1].upper() + text[1:]
