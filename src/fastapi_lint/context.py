@@ -153,6 +153,18 @@ class FileContext:
         return PendingEdit(None, content, "offsets", start, end)
 
     @staticmethod
+    def remove_lines(statement: cst.CSTNode, until: cst.CSTNode | None = None) -> PendingEdit:
+        """Remove a statement with its whole lines (indentation and newline included); comment
+        lines above it stay. With ``until``, also remove what follows up to that node."""
+        return PendingEdit(statement, "", "lines", other=until)
+
+    @staticmethod
+    def remove_item(node: cst.CSTNode, previous: cst.CSTNode | None) -> PendingEdit:
+        """Remove one item of a comma-separated list (an argument, an imported name) with its
+        comma; ``previous`` is the item before it, if any."""
+        return PendingEdit(node, "", "remove_arg", other=previous)
+
+    @staticmethod
     def replace_range(first: cst.CSTNode, last: cst.CSTNode, content: str) -> PendingEdit:
         """Replace from the start of ``first`` to the end of ``last`` (a parameter, whose own
         span covers only its name, through its default)."""
@@ -293,6 +305,11 @@ class FileContext:
                 start = end = node_start
             elif edit.where == "after":
                 start = end = node_end
+            elif edit.where == "lines":
+                start = index.line_start(index.location(node_start).row)
+                end = max(self.spans.full_span(edit.node)[1], node_end)
+                if edit.other is not None:
+                    end = max(end, self.spans.span(edit.other)[0])
             elif edit.where == "range":
                 start = node_start
                 end = self.spans.span(edit.other)[1] if edit.other is not None else node_end
