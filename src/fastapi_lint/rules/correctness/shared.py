@@ -108,7 +108,8 @@ def is_test_module(ctx: FileContext) -> bool:
     name = parts[-1]
     if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
         return True
-    return any(part in ("tests", "test", "testing") for part in parts[:-1])
+    packages = [*parts[:-1], *ctx.module_name.split(".")[:-1]]
+    return any(part in ("tests", "test", "testing") for part in packages)
 
 
 # -- findings about a route parameter that is not a path parameter --------------------------
