@@ -159,6 +159,12 @@ class FileContext:
         return PendingEdit(statement, "", "lines", other=until)
 
     @staticmethod
+    def remove_full(node: cst.CSTNode) -> PendingEdit:
+        """Remove the node with everything it owns: leading blank and comment lines,
+        decorators, trailing newline."""
+        return PendingEdit(node, "", "full")
+
+    @staticmethod
     def remove_item(node: cst.CSTNode, previous: cst.CSTNode | None) -> PendingEdit:
         """Remove one item of a comma-separated list (an argument, an imported name) with its
         comma; ``previous`` is the item before it, if any."""
@@ -305,6 +311,8 @@ class FileContext:
                 start = end = node_start
             elif edit.where == "after":
                 start = end = node_end
+            elif edit.where == "full":
+                start, end = self.spans.full_span(edit.node)
             elif edit.where == "lines":
                 start = index.line_start(index.location(node_start).row)
                 end = max(self.spans.full_span(edit.node)[1], node_end)
