@@ -45,6 +45,12 @@ class DetectedVersion:
         kind = "" if self.exact else ">="
         return f"{self.package} {kind}{self.version} (from {self.source})"
 
+    def short(self) -> str:
+        """For messages: ``fastapi >=0.115 in pyproject.toml``."""
+        kind = "" if self.exact else ">="
+        origin = self.source.split(":", 1)[0]
+        return f"{self.package} {kind}{self.version} in {origin}"
+
 
 @dataclass(slots=True)
 class Versions:
