@@ -67,6 +67,8 @@ def _path_conflicts(routes: list[ServedRoute]) -> list[Conflict]:
             pairs.extend((a, b) for b in members[i + 1 :])
             if members is not wild:
                 pairs.extend((a, b) for b in wild)
+    # Duplicates first: a route both duplicated and shadowed is reported as a duplicate.
+    pairs.sort(key=lambda pair: not _same_shape(*pair))
     for a, b in pairs:
         if a.route is b.route or a.route.websocket != b.route.websocket:
             continue
@@ -99,6 +101,12 @@ def _path_conflicts(routes: list[ServedRoute]) -> list[Conflict]:
                 Conflict("shadowed", later, earlier, True, f"{path_earlier}\n{path_later}")
             )
     return found
+
+
+def _same_shape(a: ServedRoute, b: ServedRoute) -> bool:
+    depth = parting_depth(a, b)
+    path_a, path_b = a.path_below(depth), b.path_below(depth)
+    return path_a is not None and path_b is not None and normalized(path_a) == normalized(path_b)
 
 
 def _operation_id_conflicts(routes: list[ServedRoute]) -> list[Conflict]:

@@ -41,7 +41,7 @@ class JsonListFormField(Rule):
                 ctx.report(
                     param.param,
                     f"Form field `{param.name}: {ctx.code_for(node)}` of {function.describe()}: "
-                    f"FastAPI before {FIXED_IN} (this project: {found.describe()}) reads a "
+                    f"FastAPI before {FIXED_IN} (this project: {found.short()}) reads a "
                     "list-typed form field as repeated form values, so the JSON text never "
                     "reaches the `Json` validator and every request is rejected with `422`; "
                     f"upgrade FastAPI to {FIXED_IN} or later, or take a `str` and parse it",

@@ -44,7 +44,7 @@ class FormModelFieldsSet(Rule):
         ctx.report(
             node,
             f"`{param.name}.model_fields_set` in {function.describe()}: FastAPI before "
-            f"{FIXED_IN} (this project: {version.describe()}) fills every form field the client "
+            f"{FIXED_IN} (this project: {version.short()}) fills every form field the client "
             "did not send with its default before validating a `Form()` model, so "
             "`model_fields_set` lists every field and cannot tell sent values from defaults; "
             f"upgrade FastAPI to {FIXED_IN} or later",
