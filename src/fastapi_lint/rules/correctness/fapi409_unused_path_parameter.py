@@ -16,6 +16,7 @@ from fastapi_lint.scope import FunctionInfo, RouteInfo
 from fastapi_lint.summary import ModuleSummary, Span, fact_type
 
 FACT = "fapi409"
+READS_PATH = "fapi409-reads-path"
 _CONVERTOR_TYPES = {"str": "str", "path": "str", "int": "int", "float": "float"}
 
 
@@ -30,11 +31,31 @@ class PathParam:
     fix: Fix | None = None
 
 
+@fact_type(READS_PATH)
+@dataclass(slots=True)
+class ReadsPathParams:
+    """A function reading ``request.path_params`` (or the raw scope) itself."""
+
+    function: str
+
+
 class UnusedPathParameter(Rule):
     code = "FAPI409"
     name = "unused-path-parameter"
     summary = "Path parameter that neither the route nor its dependencies declare"
     fix_availability = FixAvailability.SOMETIMES
+
+    def visit_Attribute(self, node: cst.Attribute, ctx: FileContext) -> None:
+        if node.attr.value not in ("path_params", "scope"):
+            return
+        frame = ctx.frame
+        function = frame.enclosing_function if frame is not None else None
+        if function is None:
+            return
+        readers = ctx.state.setdefault(self.code, set())
+        if function not in readers:
+            readers.add(function)
+            ctx.summary.add_fact(READS_PATH, ReadsPathParams(ctx.resolver.local(function.qualname)))
 
     def end_file(self, ctx: FileContext) -> None:
         for function in ctx.functions:
@@ -105,6 +126,9 @@ def _consumed(project: Project, served, qualname: str) -> set[str] | None:
     closure = dependency_closure(project, function.function, function.module, extra)
     if not closure.complete:
         return None
+    readers = project.cached("fapi409-readers", _readers)
+    if any(module.qualify(f.qualname) in readers for module, f in closure.functions):
+        return None  # reads `request.path_params` itself: any name may be used
     names: set[str] = set()
     for param in closure.params(project):
         if param.kind in ("varargs", "varkw"):
@@ -117,6 +141,14 @@ def _consumed(project: Project, served, qualname: str) -> set[str] | None:
             if marker.alias:
                 names.add(marker.alias)
     return names
+
+
+def _readers(project: Project) -> frozenset[str]:
+    return frozenset(
+        record.function
+        for _, record in project.facts(READS_PATH)
+        if isinstance(record, ReadsPathParams)
+    )
 
 
 def _add_parameter(

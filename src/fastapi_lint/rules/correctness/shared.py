@@ -102,6 +102,14 @@ def enclosing_statement(ctx: FileContext, node: cst.CSTNode) -> cst.CSTNode | No
     return None
 
 
+def is_example_module(ctx: FileContext) -> bool:
+    """Tests, documentation and examples: code that never runs in production."""
+    if is_test_module(ctx):
+        return True
+    parts = ctx.path.replace("\\", "/").split("/")[:-1] + ctx.module_name.split(".")[:-1]
+    return any(part in ("docs", "docs_src", "examples", "example") for part in parts)
+
+
 def is_test_module(ctx: FileContext) -> bool:
     """Test code: ``tests/`` directories, ``test_*.py``, ``*_test.py``, ``conftest.py``."""
     parts = ctx.path.replace("\\", "/").split("/")

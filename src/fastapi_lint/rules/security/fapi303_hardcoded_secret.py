@@ -12,12 +12,45 @@ from fastapi_lint.fastapi_model import keyword_argument
 from fastapi_lint.inference import string_value
 from fastapi_lint.project import ModuleReport, Project
 from fastapi_lint.registry import Rule
-from fastapi_lint.rules.correctness.shared import is_test_module
+from fastapi_lint.rules.correctness.shared import is_example_module
 from fastapi_lint.scope import BindingKind, ClassInfo
 from fastapi_lint.summary import ModuleSummary, Span, fact_type
 
 FACT = "fapi303"
-SECRET_WORDS = frozenset({"secret", "password", "passwd", "pwd", "token", "apikey", "passphrase"})
+SECRET_WORDS = frozenset({"secret", "password", "passwd", "pwd", "apikey", "passphrase"})
+# "token" alone is as often a parser's token as a credential: only with a credential qualifier.
+TOKEN_QUALIFIERS = frozenset(
+    {
+        "access",
+        "auth",
+        "api",
+        "bearer",
+        "refresh",
+        "secret",
+        "session",
+        "bot",
+        "personal",
+        "admin",
+        "service",
+        "oauth",
+        "app",
+        "client",
+        "private",
+        "deploy",
+        "webhook",
+        "github",
+        "gitlab",
+        "slack",
+        "telegram",
+        "discord",
+        "hf",
+        "npm",
+        "pypi",
+        "jwt",
+        "verify",
+        "verification",
+    }
+)
 SECRET_PAIRS = frozenset(
     {
         ("api", "key"),
@@ -42,7 +75,24 @@ def is_secret_name(name: str) -> bool:
         return False
     if words[-1] in SECRET_WORDS:
         return True
+    if words[-1] == "token":
+        return len(words) == 1 or words[-2] in TOKEN_QUALIFIERS
     return len(words) >= 2 and (words[-2], words[-1]) in SECRET_PAIRS
+
+
+_SENTINEL = re.compile(r"^_+[A-Za-z0-9_]*$")
+
+
+def looks_like_secret(name: str, text: str) -> bool:
+    """Values that cannot be a secret: blank, punctuation only (`"*"`), a sentinel such as
+    `"_sa_default"`, or a word taken from the name itself (`_COLUMN_TOKEN = "column"`)."""
+    stripped = text.strip()
+    if not any(c.isalnum() for c in stripped):
+        return False
+    if _SENTINEL.match(stripped):
+        return False
+    words = {w.lower() for w in _WORD.findall(name)}
+    return stripped.lower() not in words
 
 
 @fact_type(FACT)
@@ -59,14 +109,14 @@ class HardcodedSecret(Rule):
     summary = "Literal secret in a module constant or a settings field default"
 
     def end_file(self, ctx: FileContext) -> None:
-        if is_test_module(ctx):
+        if is_example_module(ctx):
             return
         for name, bindings in ctx.walk.module_frame.bindings.items():
             if not is_secret_name(name):
                 continue
             for binding in bindings:
                 if binding.kind is BindingKind.ASSIGN and not binding.opaque:
-                    literal = self._literal_secret(ctx, binding.value)
+                    literal = self._literal_secret(ctx, name, binding.value)
                     if literal is not None:
                         ctx.report(
                             literal,
@@ -85,7 +135,7 @@ class HardcodedSecret(Rule):
             binding = bindings[0]
             if binding.kind is not BindingKind.ASSIGN or binding.opaque:
                 continue
-            literal = self._literal_secret(ctx, binding.value, fields=True)
+            literal = self._literal_secret(ctx, name, binding.value, fields=True)
             if literal is None:
                 continue
             ctx.summary.add_fact(
@@ -97,7 +147,7 @@ class HardcodedSecret(Rule):
 
     @staticmethod
     def _literal_secret(
-        ctx: FileContext, value: cst.BaseExpression | None, fields: bool = False
+        ctx: FileContext, name: str, value: cst.BaseExpression | None, fields: bool = False
     ) -> cst.BaseExpression | None:
         """The string literal holding a secret (not an empty placeholder), if any."""
         if isinstance(value, cst.Call):
@@ -118,10 +168,12 @@ class HardcodedSecret(Rule):
             else:
                 return None
         if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+            if isinstance(value, cst.SimpleString) and "r" in value.prefix.lower():
+                return None  # a raw string: a regex, not a secret
             text = string_value(value)
             if text is None and isinstance(value, cst.SimpleString) and "b" in value.prefix.lower():
                 text = value.evaluated_value.decode("latin-1")  # type: ignore[union-attr]
-            if text is not None and text.strip():
+            if text is not None and looks_like_secret(name, text):
                 return value
         return None
 

@@ -8,7 +8,7 @@ from fastapi_lint.context import FileContext
 from fastapi_lint.fastapi_model import keyword_argument
 from fastapi_lint.knowledge.names import APP_TYPES
 from fastapi_lint.registry import Rule
-from fastapi_lint.rules.correctness.shared import is_test_module
+from fastapi_lint.rules.correctness.shared import is_example_module
 from fastapi_lint.rules.security.fapi301_cors_wildcard_with_credentials import is_true
 
 MESSAGE = (
@@ -25,7 +25,7 @@ class DebugEnabled(Rule):
 
     def visit_Call(self, node: cst.Call, ctx: FileContext) -> None:
         frame = ctx.frame
-        if frame is None or is_test_module(ctx):
+        if frame is None or is_example_module(ctx):
             return
         if ctx.call_target(node, frame) not in APP_TYPES:
             return
@@ -35,7 +35,7 @@ class DebugEnabled(Rule):
 
     def visit_Assign(self, node: cst.Assign, ctx: FileContext) -> None:
         frame = ctx.frame
-        if frame is None or is_test_module(ctx) or len(node.targets) != 1:
+        if frame is None or is_example_module(ctx) or len(node.targets) != 1:
             return
         target = node.targets[0].target
         if not (isinstance(target, cst.Attribute) and target.attr.value == "debug"):
