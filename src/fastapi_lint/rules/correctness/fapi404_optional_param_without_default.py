@@ -24,11 +24,10 @@ class OptionalParamWithoutDefault(QueryParamRule):
             for param in plain_params(params):
                 if param.has_default or param.type_expr is None:
                     continue
-                marker = param.marker
-                if marker is not None and (
-                    marker.kind == "fastapi.Path" or marker.default_arg is not None
-                ):
-                    continue  # a path parameter, or `Query(...)`: required on purpose
+                if param.marker is not None:
+                    # `Annotated[str | None, Query(min_length=3)]` without a default is how
+                    # FastAPI's docs spell "required, can be None": explicit, left alone.
+                    continue
                 members = union_members(ctx, param.type_expr, param.frame)
                 if not members or not any(is_none(m) for m in members):
                     continue
@@ -38,8 +37,6 @@ class OptionalParamWithoutDefault(QueryParamRule):
         self, ctx: FileContext, function: FunctionInfo, params: list[ParamInfo], param: ParamInfo
     ) -> None:
         where = "query parameter"
-        if param.marker is not None:
-            where = f"`{param.marker.kind.rpartition('.')[2]}()` parameter"
         record_query_param(
             ctx,
             param.param,
@@ -60,15 +57,6 @@ class OptionalParamWithoutDefault(QueryParamRule):
             for later in params[index + 1 :]:
                 if later.kind in ("posonly", "normal") and later.param.default is None:
                     return None
-        marker = param.marker
-        if marker is not None and not marker.in_annotated:
-            # `q: str | None = Query()` / `Query(...)`: give the marker its default.
-            call = marker.call
-            if call.args:
-                edit = ctx.insert_before(call.args[0], "None, ")
-            else:
-                edit = ctx.replace(call, f"{ctx.code_for(call.func)}(None)")
-            return PendingFix.unsafe("Give the marker the default `None`", edit)
         annotation = param.param.annotation
         if annotation is None:
             return None
