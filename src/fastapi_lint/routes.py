@@ -258,7 +258,8 @@ class ServedApp:
                 node.known = True
                 node.own_prefix = self._prefix(app.prefix, app.prefix_ref, app.prefix_template)
                 node.dependencies = list(app.dependencies)
-                node.ambiguous = app.name in module.rebound
+                # A custom route class may match differently: the order proves nothing.
+                node.ambiguous = app.name in module.rebound or "route_class" in app.options
         for module in project.modules.values():
             for function in module.functions:
                 for route in function.routes:

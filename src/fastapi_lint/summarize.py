@@ -26,7 +26,7 @@ from fastapi_lint.summary import (
 
 # Keyword arguments of route registrations kept in the summary (as source text).
 _ROUTE_OPTIONS = ("status_code", "operation_id", "response_model", "name", "include_in_schema")
-_APP_OPTIONS = ("prefix", "lifespan", "debug", "root_path")
+_APP_OPTIONS = ("prefix", "lifespan", "debug", "root_path", "route_class")
 
 
 def _is_project_candidate(target: str) -> bool:
@@ -186,6 +186,7 @@ def _route_summary(ctx: FileContext, route) -> RouteSummary:
 
 # Statements under which a registration may not run, or run several times.
 _CONDITIONAL = (
+    cst.With,  # `with pytest.raises(...)`: the registration may fail on purpose
     cst.If,
     cst.Else,
     cst.For,
