@@ -80,6 +80,8 @@ def _path_conflicts(routes: list[ServedRoute]) -> list[Conflict]:
             continue
         order = registered_before(a, b)
         if normalized(path_a) == normalized(path_b):
+            if order is None and not _both_at_module_level(a, b, depth):
+                continue  # registered by functions that may not both run
             earlier, later = (a, b) if order is not False else (b, a)
             if order is None and _position(a) > _position(b):
                 earlier, later = b, a
@@ -101,6 +103,12 @@ def _path_conflicts(routes: list[ServedRoute]) -> list[Conflict]:
                 Conflict("shadowed", later, earlier, True, f"{path_earlier}\n{path_later}")
             )
     return found
+
+
+def _both_at_module_level(a: ServedRoute, b: ServedRoute, depth: int) -> bool:
+    """Where the two ways part, both registrations run when their module is imported."""
+    step_a, step_b = a.steps[depth], b.steps[depth]
+    return step_a.registration.scope == "" and step_b.registration.scope == ""
 
 
 def _same_shape(a: ServedRoute, b: ServedRoute) -> bool:
