@@ -141,3 +141,17 @@ def test_routes_added_after_include_router_are_not_served(tmp_path: Path) -> Non
     )
     labels = sorted(route.label() for route in served_routes(project).routes())
     assert labels == ["GET /r/before"]
+
+
+def test_fixed_path_parameter_is_not_reported_again(tmp_path: Path) -> None:
+    """The fix loop re-checks the fixed file against the first pass's project: project rules
+    must read the fixed module, not the stale summary."""
+    (tmp_path / "main.py").write_text(
+        "from fastapi import FastAPI\napp = FastAPI()\n\n\n"
+        "@app.get('/things/{thing_id}')\ndef read_thing():\n    return {}\n",
+        encoding="utf-8",
+    )
+    result = run(tmp_path, ["FAPI409"], fix=True, unsafe_fixes=True)
+    outcome = result.outcomes[0]
+    assert "def read_thing(thing_id: str):" in (outcome.fixed_text or "")
+    assert outcome.diagnostics == []

@@ -92,10 +92,14 @@ class UnusedPathParameter(Rule):
         if not records:
             return
         served = served_routes(project)
+        # The module as it is now (the fix loop re-checks it; the project has the first pass).
+        fresh = {module.qualify(f.qualname): f for f in module.functions}
         consumed_by: dict[str, set[str] | None] = {}
         for record in records:
             if record.function not in consumed_by:
-                consumed_by[record.function] = _consumed(project, served, record.function)
+                consumed_by[record.function] = _consumed(
+                    project, served, record.function, module, fresh.get(record.function)
+                )
             consumed = consumed_by[record.function]
             if consumed is None or record.name in consumed:
                 continue
@@ -111,7 +115,9 @@ class UnusedPathParameter(Rule):
             )
 
 
-def _consumed(project: Project, served, qualname: str) -> set[str] | None:
+def _consumed(
+    project: Project, served, qualname: str, module: ModuleSummary, current
+) -> set[str] | None:
     """Every name the endpoint and its dependencies read (parameter names and aliases); None
     when some dependency cannot be followed."""
     function = project.function(qualname)
@@ -123,7 +129,10 @@ def _consumed(project: Project, served, qualname: str) -> set[str] | None:
     extra: list[str] = []
     for route in routes:
         extra.extend(route.dependencies)
-    closure = dependency_closure(project, function.function, function.module, extra)
+    start = current if current is not None else function.function
+    closure = dependency_closure(
+        project, start, module if current is not None else function.module, extra
+    )
     if not closure.complete:
         return None
     readers = project.cached("fapi409-readers", _readers)
