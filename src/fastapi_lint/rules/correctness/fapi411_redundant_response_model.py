@@ -85,8 +85,8 @@ class RedundantResponseModel(Rule):
                 ),
                 None,
             )
-            if arg is None:
-                continue
+            if arg is None or (isinstance(arg.value, cst.Name) and arg.value.value == "None"):
+                continue  # `response_model=None` is FastAPI's documented "no model" switch
             annotation = function.node.returns.annotation
             if not same_type(ctx, arg.value, annotation, function.parent):
                 continue
