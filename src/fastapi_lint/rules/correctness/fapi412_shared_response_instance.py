@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from fastapi_lint.context import FileContext
+from fastapi_lint.inference import BUILTIN_NAMES, STDLIB_MODULES
 from fastapi_lint.project import ModuleReport, Project
 from fastapi_lint.registry import Rule
 from fastapi_lint.rules.correctness.fapi401_background_tasks_overwritten import is_response_class
@@ -42,6 +43,9 @@ class SharedResponseInstance(Rule):
                 return
             binding = found[1][0]
             if binding.kind is BindingKind.ASSIGN and not binding.opaque:
+                value_type = ctx.infer_type(value, frame)
+                if value_type is None or _is_builtin_or_stdlib(value_type):
+                    return  # a str, a dict...: FastAPI builds a new response from it
                 variable = ctx.resolver.local(value.value)
             elif binding.kind is BindingKind.IMPORT and binding.qualname:
                 variable = binding.qualname
@@ -79,3 +83,7 @@ class SharedResponseInstance(Rule):
                 "headers, cookies) is sent again with the next; build the response inside the "
                 "function",
             )
+
+
+def _is_builtin_or_stdlib(qualname: str) -> bool:
+    return qualname in BUILTIN_NAMES or qualname.partition(".")[0] in STDLIB_MODULES
