@@ -185,36 +185,46 @@ def _future_annotations(ctx: FileContext) -> cst.SimpleStatementLine | None:
     return None
 
 
+_LITERALS = frozenset({"Literal"})
+
+
 def _annotation_names(annotation: cst.BaseExpression) -> list[str]:
-    """The global names evaluating the annotation reads (strings inside it parsed too)."""
+    """The global names evaluating the annotation reads. Strings in type positions are
+    forward references and are read too; strings in `Literal[...]`, in `Annotated` metadata
+    and in call arguments (`Query(alias="q")`) are plain values."""
     names: list[str] = []
-    stack: list[cst.CSTNode] = [annotation]
+    # (node, is a type position)
+    stack: list[tuple[cst.CSTNode, bool]] = [(annotation, True)]
     while stack:
-        node = stack.pop()
+        node, typed = stack.pop()
         if isinstance(node, cst.Name):
             names.append(node.value)
         elif isinstance(node, cst.Attribute):
-            stack.append(node.value)
+            stack.append((node.value, False))
         elif isinstance(node, cst.SimpleString):
-            text = string_value(node)
+            text = string_value(node) if typed else None
             if text is None:
                 continue
             try:
-                stack.append(cst.parse_expression(text))
+                stack.append((cst.parse_expression(text), True))
             except Exception:
                 continue
         elif isinstance(node, cst.Subscript):
-            stack.append(node.value)
-            stack.extend(e.slice for e in node.slice)
-        elif isinstance(node, cst.Index):
-            stack.append(node.value)
+            stack.append((node.value, False))
+            origin = dotted_name(node.value) or ""
+            literal = origin.rpartition(".")[2] in _LITERALS
+            annotated = origin.rpartition(".")[2] == "Annotated"
+            for index, element in enumerate(node.slice):
+                if isinstance(element.slice, cst.Index):
+                    typed_element = not literal and not (annotated and index > 0)
+                    stack.append((element.slice.value, typed_element))
         elif isinstance(node, cst.Call):
-            stack.append(node.func)
-            stack.extend(arg.value for arg in node.args)
+            stack.append((node.func, False))
+            stack.extend((arg.value, False) for arg in node.args)
         elif isinstance(node, cst.BinaryOperation):
-            stack.extend((node.left, node.right))
+            stack.extend(((node.left, typed), (node.right, typed)))
         elif isinstance(node, (cst.List, cst.Tuple)):
-            stack.extend(e.value for e in node.elements)
+            stack.extend((e.value, typed) for e in node.elements)
     return names
 
 
