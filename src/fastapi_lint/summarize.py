@@ -5,6 +5,8 @@ Rule families add their own facts with ``ctx.summary.add_fact(kind, record)``.
 
 from __future__ import annotations
 
+import functools
+
 import libcst as cst
 
 from fastapi_lint.context import FileContext
@@ -184,22 +186,29 @@ def _route_summary(ctx: FileContext, route) -> RouteSummary:
     )
 
 
-# Statements under which a registration may not run, or run several times.
-_CONDITIONAL = (
-    cst.With,  # `with pytest.raises(...)`: the registration may fail on purpose
-    cst.If,
-    cst.Else,
-    cst.For,
-    cst.While,
-    cst.Match,
-    cst.MatchCase,
-    cst.ExceptHandler,
-    cst.ExceptStarHandler,
-    cst.IfExp,
-    cst.BooleanOperation,
-    cst.CompFor,
-)
-_FRAME_NODES = (cst.Module, cst.FunctionDef, cst.ClassDef, cst.Lambda)
+@functools.cache
+def _conditional_nodes() -> tuple[type, ...]:
+    """Statements under which a registration may not run, or run several times (libcst is
+    only touched when a file is checked)."""
+    return (
+        cst.With,  # `with pytest.raises(...)`: the registration may fail on purpose
+        cst.If,
+        cst.Else,
+        cst.For,
+        cst.While,
+        cst.Match,
+        cst.MatchCase,
+        cst.ExceptHandler,
+        cst.ExceptStarHandler,
+        cst.IfExp,
+        cst.BooleanOperation,
+        cst.CompFor,
+    )
+
+
+@functools.cache
+def _frame_nodes() -> tuple[type, ...]:
+    return (cst.Module, cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
 def registration_of(ctx: FileContext, node: cst.CSTNode) -> Registration:
@@ -217,8 +226,8 @@ def registration_of(ctx: FileContext, node: cst.CSTNode) -> Registration:
     conditional = False
     child = node
     parent = parents.get(child)
-    while parent is not None and not isinstance(parent, _FRAME_NODES):
-        if isinstance(parent, _CONDITIONAL):
+    while parent is not None and not isinstance(parent, _frame_nodes()):
+        if isinstance(parent, _conditional_nodes()):
             conditional = True
         body = getattr(parent, "body", None)
         if isinstance(body, (list, tuple)):
