@@ -24,7 +24,6 @@ from fastapi_lint.signatures import signature
 from fastapi_lint.summary import ModuleSummary, Span, fact_type
 
 FACT = "fapi401"
-_SIMPLE = (cst.Name, cst.Attribute, cst.SimpleString, cst.Integer, cst.Float)
 
 
 @fact_type(FACT)
@@ -159,7 +158,10 @@ class BackgroundTasksOverwritten(Rule):
                 arguments.append(f"{task_arg.keyword.value}={text}")
             else:
                 arguments.append(f"{task_arg.star}{text}")
-        simple = all(isinstance(a.value, _SIMPLE) for a in value.args)
+        simple = all(
+            isinstance(a.value, (cst.Name, cst.Attribute, cst.SimpleString, cst.Integer, cst.Float))
+            for a in value.args
+        )
         indent = indentation_of(ctx, statement)
         edits = (
             ctx.line_before(statement, f"{indent}{tasks}.add_task({', '.join(arguments)})\n"),

@@ -24,17 +24,6 @@ VALIDATION_ERRORS = frozenset(
         "fastapi.exceptions.WebSocketRequestValidationError",
     }
 )
-# Expressions that carry a value into their parent unchanged.
-_CONTAINERS = (
-    cst.Arg,
-    cst.Element,
-    cst.List,
-    cst.Tuple,
-    cst.Dict,
-    cst.DictElement,
-    cst.StarredElement,
-    cst.StarredDictElement,
-)
 
 
 @fact_type(UNENCODED)
@@ -130,7 +119,18 @@ class ValidationHandlerUnencodedErrors(Rule):
     def _follow(self, node: cst.Call, ctx: FileContext, function: FunctionInfo) -> None:
         current: cst.CSTNode = node
         parent = ctx.parent_of(current)
-        while isinstance(parent, _CONTAINERS):
+        # Expressions that carry the value into their parent unchanged.
+        containers = (
+            cst.Arg,
+            cst.Element,
+            cst.List,
+            cst.Tuple,
+            cst.Dict,
+            cst.DictElement,
+            cst.StarredElement,
+            cst.StarredDictElement,
+        )
+        while isinstance(parent, containers):
             current = parent
             parent = ctx.parent_of(current)
         if isinstance(parent, cst.Call) and isinstance(current, cst.Arg):
