@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import libcst as cst
@@ -97,21 +98,31 @@ class ModelWithValidatorsAsDepends(Rule):
 
     @staticmethod
     def _validator(ctx: FileContext, klass: ClassInfo) -> str | None:
+        """A validator that can reject a value (it raises or asserts)."""
         for name, method in klass.methods.items():
             for decorator in method.node.decorators:
                 expr = decorator.decorator
                 if isinstance(expr, cst.Call):
                     expr = expr.func
-                if ctx.qualname(expr, klass.frame) in VALIDATOR_DECORATORS:
+                if ctx.qualname(expr, klass.frame) in VALIDATOR_DECORATORS and _rejects(
+                    ctx, method.node
+                ):
                     return f"`{name}`"
         for name, annotation in klass.attribute_annotations.items():
             if not isinstance(annotation, cst.Subscript):
                 continue
             for element in annotation.slice[1:]:
                 value = element.slice.value if isinstance(element.slice, cst.Index) else None
-                if isinstance(value, cst.Call) and (
-                    ctx.call_target(value, klass.frame) in ANNOTATED_VALIDATORS
+                if not (
+                    isinstance(value, cst.Call)
+                    and ctx.call_target(value, klass.frame) in ANNOTATED_VALIDATORS
+                    and value.args
                 ):
+                    continue
+                function = ctx.resolver.functions_by_qualname.get(
+                    ctx.qualname(value.args[0].value, klass.frame) or ""
+                )
+                if function is None or _rejects(ctx, function.node):
                     return f"`{ctx.code_for(value.func)}` on `{name}`"
         return None
 
@@ -149,6 +160,14 @@ class ModelWithValidatorsAsDepends(Rule):
                 "`ValidationError` and the client gets `500` instead of `422`; declare it as "
                 "`Annotated[Model, Query()]` (or `Form()`, `Body()`)",
             )
+
+
+_REJECTS = re.compile(r"\b(raise|assert)\b")
+
+
+def _rejects(ctx: FileContext, function: cst.FunctionDef) -> bool:
+    """The validator's body raises or asserts (a normalizing validator never fails)."""
+    return _REJECTS.search(ctx.code_for(function.body)) is not None
 
 
 def _validated(project: Project) -> dict[str, str]:
