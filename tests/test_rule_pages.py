@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 from harness import ROOT, check_text
@@ -31,11 +33,21 @@ def test_page_has_ruff_headings(rule) -> None:
 
 
 CHECKED = [r for r in RULES if not r.always_enabled]
+_TOML_BLOCK = re.compile(r"```toml\n(.*?)```", re.DOTALL)
+
+
+def _project_config(sections: dict[str, str], tmp_path) -> None:
+    """A ```toml block in the Example (a version pin...) is the project's pyproject.toml, for
+    the Example and the Use instead alike."""
+    blocks = _TOML_BLOCK.findall(sections.get("Example", ""))
+    if blocks:
+        (tmp_path / "pyproject.toml").write_text("".join(blocks), encoding="utf-8")
 
 
 @pytest.mark.parametrize("rule", CHECKED, ids=lambda r: r.code)
 def test_page_example_is_flagged(rule, tmp_path) -> None:
     sections = page_sections(rule_page(rule.code) or "")
+    _project_config(sections, tmp_path)
     blocks = code_blocks(sections["Example"])
     assert blocks, f"{rule.code}: the Example section has no python code block"
     for block in blocks:
@@ -46,6 +58,7 @@ def test_page_example_is_flagged(rule, tmp_path) -> None:
 @pytest.mark.parametrize("rule", CHECKED, ids=lambda r: r.code)
 def test_page_use_instead_is_clean(rule, tmp_path) -> None:
     sections = page_sections(rule_page(rule.code) or "")
+    _project_config(sections, tmp_path)
     blocks = code_blocks(sections["Use instead"])
     assert blocks, f"{rule.code}: the Use instead section has no python code block"
     for block in blocks:

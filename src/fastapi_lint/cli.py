@@ -302,6 +302,9 @@ def _check(
         options.stdin_filename = stdin_filename
         options.use_cache = not no_cache
     runner = Runner(settings, rules)
+    if verbose:
+        for line in settings.detect_versions().describe():
+            _verbose(f"version: {line}")
     result = runner.run(options)
     if progress is not None:
         click.echo("\r\033[K", nl=False, err=True)

@@ -32,6 +32,16 @@ class Table(BaseModel):
     unsafe_fixes: bool | None = None
     extend_blocking_calls: list[str] = Field(default_factory=list)
     allowed_blocking_calls: list[str] = Field(default_factory=list)
+    fastapi_version: str | None = None
+    starlette_version: str | None = None
+    pydantic_version: str | None = None
+
+    @field_validator("fastapi_version", "starlette_version", "pydantic_version")
+    @classmethod
+    def _version(cls, value: str | None) -> str | None:
+        from fastapi_lint.versions import valid_version
+
+        return None if value is None else valid_version(value)
 
     @field_validator("select", "ignore", "extend_select")
     @classmethod

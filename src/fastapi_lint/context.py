@@ -39,6 +39,8 @@ class PendingEdit:
     where: str = "replace"
     start: int = 0
     end: int = 0
+    # "remove_arg": the argument before the removed one; "range": the last node replaced.
+    other: cst.CSTNode | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -156,6 +158,42 @@ class FileContext:
     def at_offsets(start: int, end: int, content: str) -> PendingEdit:
         return PendingEdit(None, content, "offsets", start, end)
 
+    @staticmethod
+    def remove_lines(statement: cst.CSTNode, until: cst.CSTNode | None = None) -> PendingEdit:
+        """Remove a statement with its whole lines (indentation and newline included); comment
+        lines above it stay. With ``until``, also remove what follows up to that node."""
+        return PendingEdit(statement, "", "lines", other=until)
+
+    @staticmethod
+    def remove_full(node: cst.CSTNode) -> PendingEdit:
+        """Remove the node with everything it owns: leading blank and comment lines,
+        decorators, trailing newline."""
+        return PendingEdit(node, "", "full")
+
+    @staticmethod
+    def remove_item(node: cst.CSTNode, previous: cst.CSTNode | None) -> PendingEdit:
+        """Remove one item of a comma-separated list (an argument, an imported name) with its
+        comma; ``previous`` is the item before it, if any."""
+        return PendingEdit(node, "", "remove_arg", other=previous)
+
+    @staticmethod
+    def replace_range(first: cst.CSTNode, last: cst.CSTNode, content: str) -> PendingEdit:
+        """Replace from the start of ``first`` to the end of ``last`` (a parameter, whose own
+        span covers only its name, through its default)."""
+        return PendingEdit(first, content, "range", other=last)
+
+    @staticmethod
+    def remove_arg(call: cst.Call, arg: cst.Arg) -> PendingEdit:
+        """Remove an argument of a call with its comma, and its line when it has one alone."""
+        index = next(i for i, a in enumerate(call.args) if a is arg)
+        previous = call.args[index - 1] if index else None
+        return PendingEdit(arg, "", "remove_arg", other=previous)
+
+    @staticmethod
+    def replace_head(node: cst.CSTNode, length: int, content: str) -> PendingEdit:
+        """Replace the first ``length`` characters of the node (a keyword: ``return``)."""
+        return PendingEdit(node, content, "head", 0, length)
+
     # -- source --------------------------------------------------------------------------
 
     def code_for(self, node: cst.CSTNode) -> str:
@@ -240,12 +278,14 @@ class FileContext:
                 wanted.append(pending.end_node)
             if pending.fix is not None:
                 wanted.extend(e.node for e in pending.fix.edits if e.node is not None)
+                wanted.extend(e.other for e in pending.fix.edits if e.other is not None)
         if self.positions or self._pending:
             wanted.extend(lazy.node for lazy in self._lazy_spans)
         else:
             self._lazy_spans.clear()  # left pending: nothing else needs offsets here
         for _, _, fix in self._deferred_fixes:
             wanted.extend(e.node for e in fix.edits if e.node is not None)
+            wanted.extend(e.other for e in fix.edits if e.other is not None)
         if not wanted:
             return []
         self.spans.compute(wanted)
@@ -300,6 +340,20 @@ class FileContext:
                 start = end = node_start
             elif edit.where == "after":
                 start = end = node_end
+            elif edit.where == "full":
+                start, end = self.spans.full_span(edit.node)
+            elif edit.where == "lines":
+                start = index.line_start(index.location(node_start).row)
+                end = max(self.spans.full_span(edit.node)[1], node_end)
+                if edit.other is not None:
+                    end = max(end, self.spans.span(edit.other)[0])
+            elif edit.where == "range":
+                start = node_start
+                end = self.spans.span(edit.other)[1] if edit.other is not None else node_end
+            elif edit.where == "remove_arg":
+                start, end = self._removed_argument(edit.node, edit.other, index)
+            elif edit.where == "head":
+                start, end = node_start, min(node_start + edit.end, node_end)
             elif edit.where == "line_before":
                 start = end = index.line_start(index.location(node_start).row)
             elif edit.where == "line_after":
@@ -308,3 +362,24 @@ class FileContext:
             else:  # pragma: no cover - programming error
                 raise ValueError(f"unknown edit anchor {edit.where!r}")
         return Edit(start, end, edit.content, index.location(start), index.location(end))
+
+    def _removed_argument(
+        self, arg: cst.CSTNode, previous: cst.CSTNode | None, index: LineIndex
+    ) -> tuple[int, int]:
+        start, end = self.spans.span(arg)
+        full_end = self.spans.full_span(arg)[1]
+        text = self.text
+        tail = text[end:full_end]
+        if "," in tail:
+            line_start = index.line_start(index.location(start).row)
+            newline = min((i for i in (tail.find("\n"), tail.find("\r")) if i >= 0), default=-1)
+            if not text[line_start:start].strip() and newline >= 0:
+                # Alone on its line: drop the line (up to and including its newline).
+                line_end = end + newline + 1
+                if text[line_end - 1 : line_end + 1] == "\r\n":
+                    line_end += 1
+                return line_start, line_end
+            return start, full_end
+        if previous is not None:
+            return self.spans.span(previous)[1], end
+        return start, end

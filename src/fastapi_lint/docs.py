@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -68,11 +67,24 @@ def page_sections(text: str) -> dict[str, str]:
     return sections
 
 
-_CODE_BLOCK = re.compile(r"```(?:python|py)?\n(.*?)```", re.DOTALL)
-
-
 def code_blocks(section: str) -> list[str]:
-    return list(_CODE_BLOCK.findall(section))
+    """The Python code blocks of a section (fences read in order, so that a ```toml block
+    beside them is skipped)."""
+    blocks = []
+    language = None
+    lines: list[str] = []
+    for line in section.splitlines(keepends=True):
+        if line.startswith("```"):
+            if language is None:
+                language = line[3:].strip()
+                lines = []
+            else:
+                if language in ("", "python", "py"):
+                    blocks.append("".join(lines))
+                language = None
+        elif language is not None:
+            lines.append(line)
+    return blocks
 
 
 def first_paragraph(text: str) -> str:

@@ -57,6 +57,7 @@ _INTERESTING_CALL_NAMES = frozenset(
         "add_exception_handler",
         "add_event_handler",
         "add_task",
+        "include_router",
         "BackgroundTask",
         "FastAPI",
         "APIRouter",
@@ -98,6 +99,21 @@ class AppOrRouter:
     prefix: str = ""
 
 
+@dataclass(slots=True, eq=False)
+class IncludeInfo:
+    """``parent.include_router(child, prefix=...)``."""
+
+    def __repr__(self) -> str:
+        return f"IncludeInfo({self.parent_name!r} <- {self.child_name!r})"
+
+    call: cst.Call
+    parent: cst.BaseExpression
+    parent_name: str | None
+    child: cst.BaseExpression | None
+    child_name: str | None
+    frame: Frame
+
+
 @dataclass(slots=True)
 class FastAPIModel:
     apps: list[AppOrRouter] = field(default_factory=list)
@@ -105,6 +121,7 @@ class FastAPIModel:
     routes: list[tuple[FunctionInfo | None, RouteInfo]] = field(default_factory=list)
     # Qualified names of callables this module hands to FastAPI by reference, with the role.
     references: list[tuple[str, Role]] = field(default_factory=list)
+    includes: list[IncludeInfo] = field(default_factory=list)
 
 
 def _call_name(call: cst.Call) -> str | None:
@@ -234,6 +251,7 @@ class FastAPIModelBuilder:
             return None
         path_expr = _argument(call, path_index, "path")
         path = string_value(path_expr)
+        local_path = path
         router_name = self._router_name(receiver, frame)
         local = next((a for a in self.model.apps if a.qualname == router_name), None)
         if path is not None and local is not None and local.prefix:
@@ -251,6 +269,7 @@ class FastAPIModelBuilder:
             call=call,
             websocket=websocket,
             confirmed=confirmed,
+            local_path=local_path,
         )
 
     def _router_name(self, receiver: cst.BaseExpression, frame: Frame) -> str | None:
@@ -262,6 +281,15 @@ class FastAPIModelBuilder:
             found = self.resolver.lookup(receiver.value, frame)
             if found is not None and found[0].parent is None:
                 return self.resolver.local(receiver.value)
+            # An app or router local to a function (`create_app()`), bound once there.
+            if (
+                found is not None
+                and found[0].function is not None
+                and len(found[1]) == 1
+                and found[1][0].kind is BindingKind.ASSIGN
+                and not found[1][0].opaque
+            ):
+                return self.resolver.local(f"{found[0].qualname}.<locals>.{receiver.value}")
         return None
 
     def _methods_argument(self, call: cst.Call) -> tuple[str, ...] | None:
@@ -307,6 +335,19 @@ class FastAPIModelBuilder:
         kind, confirmed = self.router_kind(receiver, frame)
         if kind is None:
             return
+        if name == "include_router":
+            child = _argument(call, 0, "router")
+            self.model.includes.append(
+                IncludeInfo(
+                    call=call,
+                    parent=receiver,
+                    parent_name=self._router_name(receiver, frame),
+                    child=child,
+                    child_name=self._router_name(child, frame) if child is not None else None,
+                    frame=frame,
+                )
+            )
+            return
         if name in ("add_api_route", "add_api_websocket_route", "add_websocket_route", "add_route"):
             if name == "add_route":
                 return  # Starlette-style endpoint taking a Request: not a FastAPI route handler.
@@ -336,6 +377,20 @@ class FastAPIModelBuilder:
                     self.model.apps.append(
                         AppOrRouter(name, self.resolver.local(name), kind, call, prefix)
                     )
+        elif (
+            isinstance(parent, cst.Assign)
+            and frame.function is not None
+            and len(parent.targets) == 1
+            and isinstance(parent.targets[0].target, cst.Name)
+        ):
+            # `app = FastAPI()` inside `create_app()`: named after the function.
+            local = parent.targets[0].target.value
+            if len(frame.bindings.get(local, ())) == 1:
+                name = f"{frame.qualname}.<locals>.{local}"
+                prefix = string_value(keyword_argument(call, "prefix")) or ""
+                self.model.apps.append(
+                    AppOrRouter(name, self.resolver.local(name), kind, call, prefix)
+                )
         for arg in call.args:
             if arg.keyword is None:
                 continue

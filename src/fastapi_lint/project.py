@@ -13,9 +13,16 @@ from typing import Any
 
 from fastapi_lint.diagnostics import Diagnostic, Fix, Location
 from fastapi_lint.knowledge.names import MODEL_BASES, SETTINGS_BASES, canonical
+from fastapi_lint.literals import NOT_LITERAL
 from fastapi_lint.noqa import NoqaDirectives
 from fastapi_lint.registry import Rule
-from fastapi_lint.summary import ClassSummary, FunctionSummary, ModuleSummary, Span
+from fastapi_lint.summary import (
+    ClassSummary,
+    FunctionSummary,
+    ModuleSummary,
+    ParamSummary,
+    Span,
+)
 
 _MAX_ALIAS_DEPTH = 10
 
@@ -86,6 +93,8 @@ class Project:
                         target.roles.add("dependency")
         # Facts of rule families, computed once per project pass: key -> value.
         self.memo: dict[str, Any] = {}
+        # The run's settings (set by the runner; None in tests that build a Project directly).
+        self.settings: Any = None
 
     def cached(self, key: str, compute):
         """``compute(self)`` once per project pass (for example the set of model classes)."""
@@ -250,6 +259,59 @@ class Project:
         if found is not None:
             return found
         return self.classes.get(self.resolve(qualname))
+
+    def constant(self, qualname: str) -> Any:
+        """The literal value of a module constant (``app.config.ORIGINS``), of a class attribute
+        default (``app.config.Settings.origins``) or of an attribute of a module-level instance
+        (``app.config.settings.origins``); ``NOT_LITERAL`` when unknown."""
+        resolved = self.resolve(qualname)
+        module_name, _, name = resolved.rpartition(".")
+        module = self.modules.get(module_name)
+        if module is not None and name in module.constants and name not in module.rebound:
+            return module.constants[name]
+        owner = self.klass(module_name) if module_name else None
+        if owner is None and module_name:
+            instance_type = self.module_variable_type(module_name)
+            if instance_type is not None:
+                owner = self.klass(instance_type)
+        if owner is None:
+            return NOT_LITERAL
+        owner_module, klass = owner
+        for candidate in [
+            owner_module.qualify(klass.qualname),
+            *self.class_ancestors(owner_module.qualify(klass.qualname)),
+        ]:
+            found = self.klass(candidate)
+            if found is not None and name in found[1].defaults:
+                return found[1].defaults[name]
+        return NOT_LITERAL
+
+    def annotated_alias(self, qualname: str) -> ParamSummary | None:
+        """The ``Annotated[T, marker]`` a module-level alias of another module stands for."""
+        resolved = self.resolve(qualname)
+        module_name, _, name = resolved.rpartition(".")
+        module = self.modules.get(module_name)
+        if module is None or name in module.rebound:
+            return None
+        return module.annotated_aliases.get(name)
+
+    def params(self, function: FunctionSummary) -> list[ParamSummary]:
+        """The parameters of ``function``, with ``Annotated`` aliases of other modules read."""
+        found = []
+        for param in function.params:
+            if param.marker is None and param.annotation_ref is not None:
+                alias = self.annotated_alias(param.annotation_ref)
+                if alias is not None:
+                    param = ParamSummary(
+                        name=param.name,
+                        kind=param.kind,
+                        annotation=alias.annotation,
+                        annotation_ref=param.annotation_ref,
+                        marker=alias.marker,
+                        has_default=param.has_default,
+                    )
+            found.append(param)
+        return found
 
     def module_variable_type(self, qualname: str) -> str | None:
         """The type of a module-level variable of another module (``app.db.engine``)."""

@@ -182,6 +182,7 @@ class Runner:
         self, settings: Settings, rules: list[type[Rule]], cwd: Path | None = None
     ) -> None:
         self.settings = settings
+        settings.detect_versions()
         self.rule_types = rules
         self.rules = [rule() for rule in rules]
         self.rules_by_code = {rule.code: rule for rule in self.rules}
@@ -420,6 +421,7 @@ class Runner:
             summaries = [o.result.summary for o in outcomes if o.result.summary is not None]
             context_summaries = [o.result.summary for o in context if o.result.summary is not None]
             project = Project([*summaries, *context_summaries, *extra_summaries])
+            project.settings = self.settings
             noqa = {o.result.path: o.result.noqa for o in outcomes}
             project_diagnostics = run_project_rules(project, self.rules, summaries, noqa)
             # Modules whose positions the rules needed: reported on, or named in a message.

@@ -79,6 +79,8 @@ class RouteInfo:
     # False when the router's type could not be confirmed in this module (an imported name):
     # the registration looks like a route but the project pass has the final word.
     confirmed: bool = True
+    # The path as written, before the prefix of a router of this module is prepended.
+    local_path: str | None = None
 
     @property
     def label(self) -> str:

@@ -86,6 +86,18 @@ class Settings:
     unsafe_fixes: bool | None = None
     extend_blocking_calls: list[str] = field(default_factory=list)
     allowed_blocking_calls: list[str] = field(default_factory=list)
+    # `fastapi-version` etc.: override what the project's lock and requirement files say.
+    version_overrides: dict[str, str] = field(default_factory=dict)
+    # Detected from the project root when the run starts (see `versions.py`).
+    versions: Any = None
+
+    def detect_versions(self):
+        """The FastAPI/Starlette/Pydantic versions of the checked project (read once)."""
+        if self.versions is None:
+            from fastapi_lint.versions import detect_versions
+
+            self.versions = detect_versions(self.root, self.version_overrides)
+        return self.versions
 
     def enabled_rules(self):
         from fastapi_lint.registry import select_rules
@@ -103,6 +115,7 @@ class Settings:
             "src": [str(p) for p in self.src],
             "per_file_ignores": self.per_file_ignores,
             "root": str(self.root),
+            "versions": self.detect_versions().fingerprint(),
         }
         data = json.dumps(payload, sort_keys=True).encode()
         return hashlib.blake2b(data, digest_size=12).hexdigest()
@@ -211,6 +224,8 @@ def _describe_validation_error(path: Path, where: str, error) -> str:
         )
     if kind == "value_error":
         message = str(first.get("ctx", {}).get("error", first["msg"]))
+        if key.endswith("-version"):
+            return f"{path}: {where}: `{key}`: {message}"
         return (
             f"{path}: {where}: `{key}`: {message}; expected `ALL`, `FAPI`, a family such as "
             "`FAPI1`, or an existing code such as `FAPI101` (see `fastapi-lint rule --all`)"
@@ -235,6 +250,9 @@ _EXPECTED = {
     "unsafe-fixes": "true or false",
     "extend-blocking-calls": "a list of qualified-name patterns such as `mycorp.storage.*`",
     "allowed-blocking-calls": "a list of qualified-name patterns",
+    "fastapi-version": 'a version string such as "0.115.0"',
+    "starlette-version": 'a version string such as "0.41.0"',
+    "pydantic-version": 'a version string such as "2.9.0"',
 }
 
 
@@ -313,6 +331,15 @@ def _apply(settings: Settings, table: SimpleNamespace) -> None:
     settings.unsafe_fixes = table.unsafe_fixes
     settings.extend_blocking_calls = table.extend_blocking_calls
     settings.allowed_blocking_calls = table.allowed_blocking_calls
+    settings.version_overrides = {
+        package: value
+        for package, value in (
+            ("fastapi", table.fastapi_version),
+            ("starlette", table.starlette_version),
+            ("pydantic", table.pydantic_version),
+        )
+        if value is not None
+    }
 
 
 def validate_cli_selectors(option: str, values: list[str]) -> list[str]:

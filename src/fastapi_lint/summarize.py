@@ -5,21 +5,29 @@ Rule families add their own facts with ``ctx.summary.add_fact(kind, record)``.
 
 from __future__ import annotations
 
+import functools
+
 from fastapi_lint.context import FileContext
-from fastapi_lint.inference import STDLIB_MODULES
+from fastapi_lint.fastapi_model import keyword_argument
+from fastapi_lint.inference import STDLIB_MODULES, string_value
+from fastapi_lint.knowledge.names import ANNOTATED
 from fastapi_lint.lazy import cst
+from fastapi_lint.literals import is_literal, literal_value
 from fastapi_lint.scope import BindingKind, FunctionInfo
+from fastapi_lint.signatures import alias_summary, param_summary, signature
 from fastapi_lint.summary import (
     AppSummary,
     CallSite,
     ClassSummary,
     FunctionSummary,
+    IncludeSummary,
+    Registration,
     RouteSummary,
 )
 
 # Keyword arguments of route registrations kept in the summary (as source text).
 _ROUTE_OPTIONS = ("status_code", "operation_id", "response_model", "name", "include_in_schema")
-_APP_OPTIONS = ("prefix", "lifespan", "debug", "root_path")
+_APP_OPTIONS = ("prefix", "lifespan", "debug", "root_path", "route_class")
 
 
 def _is_project_candidate(target: str) -> bool:
@@ -36,8 +44,11 @@ def build_summary(ctx: FileContext) -> None:
 
     for name, bindings in module_frame.bindings.items():
         if len(bindings) != 1:
+            summary.rebound.append(name)
             continue
         binding = bindings[0]
+        if binding.kind is BindingKind.ASSIGN and not binding.opaque:
+            _constant_or_alias(ctx, name, binding)
         if binding.kind is BindingKind.IMPORT and binding.qualname:
             summary.imports[name] = binding.qualname
         elif binding.kind is BindingKind.STAR_IMPORT and binding.qualname:
@@ -66,6 +77,7 @@ def build_summary(ctx: FileContext) -> None:
             is_generator=info.is_generator,
             is_staticmethod="staticmethod" in decorators,
             is_classmethod="classmethod" in decorators,
+            params=[param_summary(p) for p in signature(ctx, info)],
         )
         for route in info.routes:
             function.routes.append(_route_summary(ctx, route))
@@ -109,6 +121,13 @@ def build_summary(ctx: FileContext) -> None:
                 bases=[_base_qualname(resolver, base, info.parent) for base in info.bases],
                 methods=list(info.methods),
                 attributes=attributes,
+                fields=[
+                    name
+                    for name, bindings in info.frame.bindings.items()
+                    if any(b.kind is BindingKind.ASSIGN and b.annotation for b in bindings)
+                ],
+                defaults=_class_defaults(ctx, info),
+                field_aliases=_field_aliases(ctx, info),
             )
         )
 
@@ -119,6 +138,23 @@ def build_summary(ctx: FileContext) -> None:
                 kind=app.kind,
                 span=ctx.lazy_span(app.call),
                 options=_literal_options(ctx, app.call, _APP_OPTIONS),
+                prefix=_literal_prefix(app.call),
+                prefix_ref=_prefix_ref(ctx, app.call),
+                dependencies=_dependency_list(ctx, app.call),
+                prefix_template=_prefix_template(ctx, app.call),
+            )
+        )
+    for include in ctx.fastapi.includes:
+        summary.includes.append(
+            IncludeSummary(
+                parent=include.parent_name,
+                child=include.child_name,
+                span=ctx.lazy_span(include.call),
+                prefix=_literal_prefix(include.call),
+                prefix_ref=_prefix_ref(ctx, include.call),
+                registration=registration_of(ctx, include.call),
+                dependencies=_dependency_list(ctx, include.call),
+                prefix_template=_prefix_template(ctx, include.call),
             )
         )
     for function, route in ctx.fastapi.routes:
@@ -143,7 +179,200 @@ def _route_summary(ctx: FileContext, route) -> RouteSummary:
         websocket=route.websocket,
         confirmed=route.confirmed,
         options=_literal_options(ctx, route.call, _ROUTE_OPTIONS) if route.call else {},
+        local_path=route.local_path,
+        registration=registration_of(ctx, route.node),
+        dependencies=_dependency_list(ctx, route.call) if route.call else [],
     )
+
+
+@functools.cache
+def _conditional_nodes() -> tuple[type, ...]:
+    """Statements under which a registration may not run, or run several times (libcst is
+    only touched when a file is checked)."""
+    return (
+        cst.With,  # `with pytest.raises(...)`: the registration may fail on purpose
+        cst.If,
+        cst.Else,
+        cst.For,
+        cst.While,
+        cst.Match,
+        cst.MatchCase,
+        cst.ExceptHandler,
+        cst.ExceptStarHandler,
+        cst.IfExp,
+        cst.BooleanOperation,
+        cst.CompFor,
+    )
+
+
+@functools.cache
+def _frame_nodes() -> tuple[type, ...]:
+    return (cst.Module, cst.FunctionDef, cst.ClassDef, cst.Lambda)
+
+
+def registration_of(ctx: FileContext, node: cst.CSTNode) -> Registration:
+    """When ``node`` (a route decorator or a registering call) runs within its scope."""
+    parents = ctx.walk.parents
+    tail: list[int] = []
+    if isinstance(node, cst.Decorator):
+        function = parents.get(node)
+        if isinstance(function, cst.FunctionDef):
+            # Decorators apply bottom-up: the lowest registers first.
+            index = next((i for i, d in enumerate(function.decorators) if d is node), 0)
+            tail.append(len(function.decorators) - index)
+            node = function
+    order: list[int] = []
+    conditional = False
+    child = node
+    parent = parents.get(child)
+    while parent is not None and not isinstance(parent, _frame_nodes()):
+        if isinstance(parent, _conditional_nodes()):
+            conditional = True
+        body = getattr(parent, "body", None)
+        if isinstance(body, (list, tuple)):
+            order.append(next((i for i, s in enumerate(body) if s is child), 0))
+        child = parent
+        parent = parents.get(child)
+    if isinstance(parent, cst.Module):
+        order.append(next((i for i, s in enumerate(parent.body) if s is child), 0))
+    frame = ctx.walk.frame_by_node.get(parent) if parent is not None else None
+    scope = frame.qualname if frame is not None and not isinstance(parent, cst.Module) else ""
+    order.reverse()
+    return Registration(scope=scope, order=order + tail, conditional=conditional)
+
+
+def _literal_prefix(call: cst.Call) -> str | None:
+    value = keyword_argument(call, "prefix")
+    if value is None:
+        return ""
+    return string_value(value)
+
+
+def _prefix_ref(ctx: FileContext, call: cst.Call) -> str | None:
+    value = keyword_argument(call, "prefix")
+    if value is None or string_value(value) is not None:
+        return None
+    return ctx.resolver.qualname(value) if isinstance(value, (cst.Name, cst.Attribute)) else None
+
+
+def _prefix_template(ctx: FileContext, call: cst.Call) -> list[list[str]]:
+    """``prefix=f"{settings.API_V1}/users"``: literal parts and the names of the constants."""
+    value = keyword_argument(call, "prefix")
+    if not isinstance(value, cst.FormattedString):
+        return []
+    parts: list[list[str]] = []
+    for part in value.parts:
+        if isinstance(part, cst.FormattedStringText):
+            parts.append(["", part.value])
+            continue
+        expression = part.expression
+        if (
+            part.conversion is not None
+            or part.format_spec is not None
+            or not isinstance(expression, (cst.Name, cst.Attribute))
+        ):
+            return []
+        name = ctx.resolver.qualname(expression)
+        if name is None:
+            return []
+        parts.append(["=", name])
+    return parts
+
+
+def _dependency_list(ctx: FileContext, call: cst.Call) -> list[str]:
+    """``dependencies=[Depends(a), Security(b)]``: the qualified names ("" when unknown)."""
+    value = keyword_argument(call, "dependencies")
+    if value is None:
+        return []
+    if not isinstance(value, (cst.List, cst.Tuple)):
+        return [""]
+    names = []
+    for element in value.elements:
+        item = element.value
+        target = None
+        if isinstance(item, cst.Call) and item.args and item.args[0].keyword is None:
+            target = ctx.resolver.qualname(item.args[0].value)
+        names.append(target or "")
+    return names
+
+
+def _constant_or_alias(ctx: FileContext, name: str, binding) -> None:
+    value = binding.value
+    if value is None:
+        return
+    frame = ctx.walk.module_frame
+    if isinstance(value, cst.Subscript):
+        if ctx.resolver.qualname(value.value, frame) == ANNOTATED:
+            alias = alias_summary(ctx.resolver, name, value, frame)
+            if alias is not None:
+                ctx.summary.annotated_aliases[name] = alias
+        return
+    literal = literal_value(value, ctx.resolver, frame)
+    if is_literal(literal):
+        ctx.summary.constants[name] = literal
+
+
+_FIELD_FUNCTIONS = ("pydantic.Field", "pydantic.fields.Field", "sqlmodel.Field")
+
+
+def _field_aliases(ctx: FileContext, info) -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    resolver = ctx.resolver
+    for name, bindings in info.frame.bindings.items():
+        for binding in bindings:
+            if binding.kind is BindingKind.CLASS and name == "Config":
+                klass = ctx.walk.class_by_node.get(binding.node)
+                if klass is not None and "alias_generator" in klass.frame.bindings:
+                    aliases["*"] = "?"
+            if binding.kind is not BindingKind.ASSIGN:
+                continue
+            calls = []
+            if isinstance(binding.value, cst.Call):
+                calls.append(binding.value)
+            annotation = binding.annotation
+            if isinstance(annotation, cst.Subscript):
+                calls.extend(
+                    e.slice.value
+                    for e in annotation.slice
+                    if isinstance(e.slice, cst.Index) and isinstance(e.slice.value, cst.Call)
+                )
+            for call in calls:
+                if name == "model_config" and keyword_argument(call, "alias_generator"):
+                    aliases["*"] = "?"
+                if resolver.call_target(call, info.frame) not in _FIELD_FUNCTIONS:
+                    continue
+                for key in ("alias", "validation_alias"):
+                    value = keyword_argument(call, key)
+                    if value is not None:
+                        aliases[name] = string_value(value) or "?"
+    return aliases
+
+
+def _class_defaults(ctx: FileContext, info) -> dict:
+    """Literal defaults of class-level attributes, also through ``Field(default=...)``."""
+    defaults = {}
+    for name, bindings in info.frame.bindings.items():
+        if len(bindings) != 1 or bindings[0].kind is not BindingKind.ASSIGN:
+            continue
+        value = bindings[0].value
+        if value is None or bindings[0].opaque:
+            continue
+        if isinstance(value, cst.Call) and ctx.resolver.call_target(value, info.frame) in (
+            _FIELD_FUNCTIONS
+        ):
+            positional = [a for a in value.args if a.keyword is None]
+            value = positional[0].value if positional else keyword_argument(value, "default")
+            if value is None:
+                factory = keyword_argument(bindings[0].value, "default_factory")
+                if isinstance(factory, cst.Lambda):
+                    value = factory.body
+                elif isinstance(factory, cst.Name) and factory.value in ("list", "set", "tuple"):
+                    defaults[name] = []
+                    continue
+        literal = literal_value(value, ctx.resolver, info.frame)
+        if is_literal(literal):
+            defaults[name] = literal
+    return defaults
 
 
 def _literal_options(ctx: FileContext, call: cst.Call, names: tuple[str, ...]) -> dict[str, str]:

@@ -91,6 +91,20 @@ class CallSite:
 
 
 @dataclass(slots=True)
+class Registration:
+    """Where and when a route or an ``include_router`` runs, to order registrations on one router.
+
+    ``scope`` is the qualified name of the function whose code registers it ("" at module
+    level); ``order`` sorts registrations of one scope in execution order; ``conditional`` is
+    set under ``if``/``for``/``while``/``match``/``except`` (it may not run, or run twice).
+    """
+
+    scope: str = ""
+    order: list[int] = field(default_factory=list)
+    conditional: bool = False
+
+
+@dataclass(slots=True)
 class RouteSummary:
     methods: list[str]
     path: str | None
@@ -100,6 +114,48 @@ class RouteSummary:
     confirmed: bool = True
     # Literal keyword arguments of the registration (status_code, operation_id, ...), as source.
     options: dict[str, str] = field(default_factory=dict)
+    # The path as written at the registration, without the router's own prefix.
+    local_path: str | None = None
+    registration: Registration = field(default_factory=Registration)
+    # `dependencies=[Depends(x)]` of the registration: qualified names, "" when unresolvable.
+    dependencies: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class IncludeSummary:
+    """``parent.include_router(child, prefix=...)``."""
+
+    parent: str | None  # qualified name of the app/router including
+    child: str | None  # qualified name of the router included
+    span: Span
+    prefix: str | None = ""  # None when not a literal
+    prefix_ref: str | None = None  # qualified name of a non-literal prefix (a constant)
+    registration: Registration = field(default_factory=Registration)
+    dependencies: list[str] = field(default_factory=list)
+    # An f-string prefix: ["", text] for literal parts, ["=", qualname] for `{constant}` parts.
+    prefix_template: list[list[str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class MarkerSummary:
+    """A FastAPI marker of a parameter: ``Depends(f)``, ``Query(alias="q")``..."""
+
+    kind: str  # canonical qualified name: "fastapi.Depends", "fastapi.Query"...
+    dependency: str | None = None  # Depends/Security: the dependency ("" when unresolvable)
+    alias: str | None = None  # alias=/validation_alias= when a string literal
+    opaque: bool = False  # arguments that could not be read (a non-literal alias, **kwargs)
+    has_default: bool = False  # a default value given to the marker itself (not `...`)
+
+
+@dataclass(slots=True)
+class ParamSummary:
+    name: str
+    kind: str = "normal"  # "posonly", "normal", "kwonly", "varargs", "varkw"
+    annotation: str | None = None  # qualified name of the annotation's class (unwrapped)
+    # A name used as the annotation that may be an `Annotated[...]` alias of another module.
+    annotation_ref: str | None = None
+    marker: MarkerSummary | None = None
+    has_default: bool = False
 
 
 @dataclass(slots=True)
@@ -119,6 +175,7 @@ class FunctionSummary:
     is_generator: bool = False
     is_staticmethod: bool = False
     is_classmethod: bool = False
+    params: list[ParamSummary] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -129,6 +186,13 @@ class ClassSummary:
     bases: list[str | None] = field(default_factory=list)
     methods: list[str] = field(default_factory=list)
     attributes: dict[str, str] = field(default_factory=dict)  # attribute -> type qualname
+    # Names annotated in the class body (fields of models and dataclasses), in order.
+    fields: list[str] = field(default_factory=list)
+    # Literal defaults of class-level attributes (`x: str = "a"`, `Field(default=...)`).
+    defaults: dict[str, Any] = field(default_factory=dict)
+    # `Field(alias="x")` of fields: name -> alias ("?" when not a literal); the key "*" when
+    # the class configures an `alias_generator`.
+    field_aliases: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -137,6 +201,10 @@ class AppSummary:
     kind: str  # "app" or "router"
     span: Span
     options: dict[str, str] = field(default_factory=dict)
+    prefix: str | None = ""  # None when not a literal
+    prefix_ref: str | None = None  # qualified name of a non-literal prefix (a constant)
+    dependencies: list[str] = field(default_factory=list)
+    prefix_template: list[list[str]] = field(default_factory=list)  # see IncludeSummary
 
 
 # Fact kinds whose records are dataclasses: kind -> class, so that records read back from the
@@ -152,6 +220,10 @@ def fact_type(kind: str):
         return cls
 
     return register
+
+
+# Routes whose endpoint is defined in another module (`add_api_route(path, other.endpoint)`).
+fact_type("route-reference")(RouteSummary)
 
 
 @dataclass(slots=True)
@@ -170,6 +242,14 @@ class ModuleSummary:
     references: list[list[str]] = field(default_factory=list)
     # Rule-family facts: kind -> list of JSON-able records (see each family's project rules).
     facts: dict[str, list[Any]] = field(default_factory=dict)
+    includes: list[IncludeSummary] = field(default_factory=list)
+    # Module-level names bound more than once (their value depends on the point of use).
+    rebound: list[str] = field(default_factory=list)
+    # Module-level names bound once to a literal (str, int, float, bool, None, or a flat
+    # list of those): name -> value; tuples and sets are stored as lists.
+    constants: dict[str, Any] = field(default_factory=dict)
+    # Module-level `X = Annotated[T, marker]` aliases: name -> the parameter they describe.
+    annotated_aliases: dict[str, ParamSummary] = field(default_factory=dict)
 
     def add_fact(self, kind: str, record: Any) -> None:
         self.facts.setdefault(kind, []).append(record)

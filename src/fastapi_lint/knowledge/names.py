@@ -21,6 +21,17 @@ HTTP_EXCEPTION = "fastapi.HTTPException"
 ANNOTATED = "typing.Annotated"
 OPTIONAL = "typing.Optional"
 UNION = "typing.Union"
+QUERY = "fastapi.Query"
+PATH = "fastapi.Path"
+HEADER = "fastapi.Header"
+COOKIE = "fastapi.Cookie"
+BODY = "fastapi.Body"
+FORM = "fastapi.Form"
+FILE = "fastapi.File"
+REQUEST_VALIDATION_ERROR = "fastapi.exceptions.RequestValidationError"
+JSONABLE_ENCODER = "fastapi.encoders.jsonable_encoder"
+RESPONSE = "starlette.responses.Response"
+TYPE_CHECKING = "typing.TYPE_CHECKING"
 
 _ALIASES: dict[str, str] = {
     "fastapi.applications.FastAPI": FASTAPI,
@@ -40,6 +51,25 @@ _ALIASES: dict[str, str] = {
     "typing_extensions.Annotated": ANNOTATED,
     "typing_extensions.Optional": OPTIONAL,
     "typing_extensions.Union": UNION,
+    "typing_extensions.TYPE_CHECKING": TYPE_CHECKING,
+    "fastapi.param_functions.Query": QUERY,
+    "fastapi.params.Query": QUERY,
+    "fastapi.param_functions.Path": PATH,
+    "fastapi.params.Path": PATH,
+    "fastapi.param_functions.Header": HEADER,
+    "fastapi.params.Header": HEADER,
+    "fastapi.param_functions.Cookie": COOKIE,
+    "fastapi.params.Cookie": COOKIE,
+    "fastapi.param_functions.Body": BODY,
+    "fastapi.params.Body": BODY,
+    "fastapi.param_functions.Form": FORM,
+    "fastapi.params.Form": FORM,
+    "fastapi.param_functions.File": FILE,
+    "fastapi.params.File": FILE,
+    "fastapi.encoders.jsonable_encoder": JSONABLE_ENCODER,
+    "fastapi.status": "starlette.status",
+    "fastapi.background.BackgroundTask": BACKGROUND_TASK,
+    "fastapi.middleware.wsgi.WSGIMiddleware": "starlette.middleware.wsgi.WSGIMiddleware",
     "fastapi.Request": "starlette.requests.Request",
     "fastapi.requests.Request": "starlette.requests.Request",
     "fastapi.WebSocket": "starlette.websockets.WebSocket",
@@ -80,6 +110,27 @@ ROUTE_METHODS: dict[str, tuple[str, ...]] = {
     "head": ("HEAD",),
     "trace": ("TRACE",),
 }
+
+# FastAPI's parameter markers: ``Depends``/``Security`` name a dependency, the others say where
+# a parameter is read from.
+DEPENDENCY_MARKERS = frozenset({DEPENDS, SECURITY})
+PARAM_MARKERS = frozenset({QUERY, PATH, HEADER, COOKIE, BODY, FORM, FILE})
+
+# Starlette's response classes (canonical names); a subclass of one of them is a response too.
+RESPONSE_TYPES = frozenset(
+    {
+        RESPONSE,
+        "starlette.responses.JSONResponse",
+        "starlette.responses.HTMLResponse",
+        "starlette.responses.PlainTextResponse",
+        "starlette.responses.RedirectResponse",
+        "starlette.responses.StreamingResponse",
+        "starlette.responses.FileResponse",
+        "fastapi.responses.ORJSONResponse",
+        "fastapi.responses.UJSONResponse",
+        "fastapi.sse.EventSourceResponse",
+    }
+)
 
 APP_TYPES = frozenset({FASTAPI, "starlette.applications.Starlette"})
 ROUTER_TYPES = frozenset({API_ROUTER, "starlette.routing.Router"})

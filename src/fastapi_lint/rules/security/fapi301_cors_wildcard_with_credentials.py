@@ -1,16 +1,37 @@
-"""FAPI301 cors-wildcard-with-credentials: ``allow_origins=["*"]`` with ``allow_credentials=True``."""
+"""FAPI301 cors-wildcard-with-credentials: ``CORSMiddleware`` allowing every origin (``"*"`` or a
+regex matching anything) with ``allow_credentials=True``.
+
+Values are read where they are: literals, module constants, constants imported from other
+modules and defaults of settings classes (``settings.cors_origins``); the last two are resolved
+in the project pass.
+"""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi_lint.context import FileContext
 from fastapi_lint.fastapi_model import keyword_argument
 from fastapi_lint.inference import string_value
 from fastapi_lint.knowledge.names import CORS_MIDDLEWARE, MIDDLEWARE
 from fastapi_lint.lazy import cst
+from fastapi_lint.literals import NOT_LITERAL, is_literal, literal_value
+from fastapi_lint.project import ModuleReport, Project
 from fastapi_lint.registry import Rule
 from fastapi_lint.scope import BindingKind, Frame
+from fastapi_lint.summary import ModuleSummary, Span, fact_type
 
 _MAX_CONSTANT_DEPTH = 5
+FACT = "fapi301"
+OPTIONS = ("allow_origins", "allow_credentials", "allow_origin_regex")
+# Origins no allow-list means to trust: a regex matching all of them matches every origin.
+_FOREIGN_ORIGINS = (
+    "https://evil.example",
+    "http://attacker.test:8080",
+    "https://a.b.c.d.example.org",
+)
 
 
 def constant_value(
@@ -47,10 +68,31 @@ def is_true(ctx: FileContext, node: cst.BaseExpression | None, frame: Frame) -> 
     return isinstance(value, cst.Name) and value.value == "True"
 
 
+def wildcard_regex(pattern: Any) -> bool:
+    """A regex that Starlette's ``fullmatch`` accepts for any origin."""
+    if not isinstance(pattern, str):
+        return False
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return False
+    return all(compiled.fullmatch(origin) for origin in _FOREIGN_ORIGINS)
+
+
+@fact_type(FACT)
+@dataclass(slots=True)
+class CorsOptions:
+    """A ``CORSMiddleware`` configuration whose values are only known project-wide: for each
+    option, ``["=", value]`` (a literal) or ``["ref", qualified name]``."""
+
+    span: Span
+    options: dict[str, list[Any]] = field(default_factory=dict)
+
+
 class CorsWildcardWithCredentials(Rule):
     code = "FAPI301"
     name = "cors-wildcard-with-credentials"
-    summary = "`CORSMiddleware` allows every origin (`*`) together with credentials"
+    summary = "`CORSMiddleware` allows every origin (`*` or a catch-all regex) with credentials"
 
     def visit_Call(self, node: cst.Call, ctx: FileContext) -> None:
         frame = ctx.frame
@@ -58,26 +100,95 @@ class CorsWildcardWithCredentials(Rule):
             return
         if not self._is_cors_middleware(node, ctx, frame):
             return
-        origins = keyword_argument(node, "allow_origins")
-        credentials = keyword_argument(node, "allow_credentials")
-        if not is_wildcard_origins(ctx, origins, frame) or not is_true(ctx, credentials, frame):
+        options = {}
+        for name in OPTIONS:
+            value = keyword_argument(node, name)
+            if value is not None:
+                options[name] = self._value(ctx, value, frame)
+        if any(kind == "ref" for kind, _ in options.values()):
+            record = CorsOptions(ctx.lazy_span(node), {k: list(v) for k, v in options.items()})
+            ctx.summary.add_fact(FACT, record)
             return
-        ctx.report(
-            node,
-            "`CORSMiddleware` with `allow_origins=['*']` and `allow_credentials=True`: Starlette "
-            "then answers every requesting origin by echoing it back with credentials allowed, so "
-            "any website can make authenticated requests with your users' cookies; list the "
-            "trusted origins explicitly",
-        )
+        message = _verdict({k: v[1] for k, v in options.items()}, {})
+        if message is not None:
+            ctx.report(node, message)
+
+    @staticmethod
+    def _value(ctx: FileContext, node: cst.BaseExpression, frame: Frame) -> tuple[str, Any]:
+        value = literal_value(node, ctx.resolver, frame)
+        if is_literal(value):
+            return ("=", value)
+        if isinstance(node, (cst.List, cst.Tuple)):
+            # `["https://app.example", *EXTRA]`: the literal part decides.
+            items = [literal_value(e.value, ctx.resolver, frame) for e in node.elements]
+            return ("=", [item for item in items if is_literal(item)])
+        reference = None
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            reference = ctx.qualname(node, frame)
+            if reference is None and isinstance(node, cst.Attribute):
+                # `settings.cors_origins` with `settings = Settings()` in this module.
+                owner = ctx.infer_type(node.value, frame)
+                if owner is not None and not owner.startswith("type["):
+                    reference = f"{owner}.{node.attr.value}"
+        return ("ref", reference) if reference else ("?", None)
 
     @staticmethod
     def _is_cors_middleware(node: cst.Call, ctx: FileContext, frame: Frame) -> bool:
         first = node.args[0]
         if first.keyword is not None or first.star:
             return False
+        target = ctx.call_target(node, frame)
+        if target == CORS_MIDDLEWARE:
+            return True  # `app = CORSMiddleware(app, ...)`: the ASGI wrapper itself
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "add_middleware":
             pass
-        elif ctx.call_target(node, frame) != MIDDLEWARE:
+        elif target != MIDDLEWARE:
             return False
         return ctx.qualname(first.value, frame) == CORS_MIDDLEWARE
+
+    def check_module(self, module: ModuleSummary, project: Project, report: ModuleReport) -> None:
+        for record in module.facts.get(FACT, ()):
+            if not isinstance(record, CorsOptions):
+                continue
+            values: dict[str, Any] = {}
+            sources: dict[str, str] = {}
+            for name, (kind, value) in record.options.items():
+                if kind == "=":
+                    values[name] = value
+                elif kind == "ref":
+                    resolved = project.constant(value)
+                    if resolved is NOT_LITERAL:
+                        continue
+                    values[name] = resolved
+                    sources[name] = value
+            message = _verdict(values, sources)
+            if message is not None:
+                report.report(record.span, message)
+
+
+def _verdict(values: dict[str, Any], sources: dict[str, str]) -> str | None:
+    if values.get("allow_credentials") is not True:
+        return None
+    origins = values.get("allow_origins")
+    regex = values.get("allow_origin_regex")
+    if isinstance(origins, list) and "*" in origins:
+        what = "`allow_origins=['*']`"
+        source = sources.get("allow_origins")
+    elif wildcard_regex(regex):
+        what = f"`allow_origin_regex={regex!r}`, which matches any origin,"
+        source = sources.get("allow_origin_regex")
+    else:
+        return None
+    if source is not None:
+        what += f" (from `{source}`)"
+    credentials = sources.get("allow_credentials")
+    with_credentials = "`allow_credentials=True`"
+    if credentials is not None:
+        with_credentials += f" (from `{credentials}`)"
+    return (
+        f"`CORSMiddleware` with {what} and {with_credentials}: Starlette then answers every "
+        "requesting origin by echoing it back with credentials allowed, so any website can "
+        "make authenticated requests with your users' cookies; list the trusted origins "
+        "explicitly"
+    )

@@ -1,0 +1,1 @@
+"""FAPI5xx: deprecated FastAPI and Starlette APIs."""

@@ -1,0 +1,244 @@
+"""The FastAPI, Starlette and Pydantic versions the checked project runs on.
+
+Read once per run from the project root, first match wins: the configuration
+(``fastapi-version = "0.115.0"``...), then lock files (``uv.lock``, ``poetry.lock``,
+``pdm.lock``: the locked version), then ``requirements*.txt`` (``==`` pins, else lower bounds),
+then ``pyproject.toml`` dependencies (PEP 621, dependency groups, Poetry). A lower bound
+(``fastapi>=0.110``) is kept as such: the project says it supports that version.
+Rules that only apply to some versions ask ``Versions`` (``ctx.settings.versions``).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+PACKAGES = ("fastapi", "starlette", "pydantic")
+LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock")
+_LOWER_BOUND_OPERATORS = (">=", "~=", ">")
+
+
+@dataclass(frozen=True, slots=True)
+class DetectedVersion:
+    package: str
+    version: str
+    exact: bool  # a pin (lock file, `==`, configuration); False: a lower bound
+    source: str  # where it was read, for --verbose and messages
+
+    @property
+    def parsed(self) -> Version:
+        return Version(self.version)
+
+    def describe(self) -> str:
+        kind = "" if self.exact else ">="
+        return f"{self.package} {kind}{self.version} (from {self.source})"
+
+    def short(self) -> str:
+        """For messages: ``fastapi >=0.115 in pyproject.toml``."""
+        kind = "" if self.exact else ">="
+        origin = self.source.split(":", 1)[0]
+        return f"{self.package} {kind}{self.version} in {origin}"
+
+
+@dataclass(slots=True)
+class Versions:
+    found: dict[str, DetectedVersion] = field(default_factory=dict)
+
+    def get(self, package: str) -> DetectedVersion | None:
+        return self.found.get(package)
+
+    def older_than(self, package: str, version: str) -> DetectedVersion | None:
+        """The detected version when the project runs (or supports) a version before
+        ``version``; None when it does not, or when nothing is known."""
+        found = self.found.get(package)
+        if found is None:
+            return None
+        try:
+            return found if found.parsed < Version(version) else None
+        except InvalidVersion:
+            return None
+
+    def pinned_older_than(self, package: str, version: str) -> bool:
+        """True only when the project is pinned to a version before ``version`` (rules about
+        deprecations stay on when the version is unknown or only bounded from below)."""
+        found = self.found.get(package)
+        return found is not None and found.exact and self.older_than(package, version) is not None
+
+    def describe(self) -> list[str]:
+        lines = []
+        for package in PACKAGES:
+            found = self.found.get(package)
+            lines.append(found.describe() if found else f"{package}: unknown (not pinned)")
+        return lines
+
+    def fingerprint(self) -> list[str]:
+        return [f"{p}:{v.version}:{v.exact}" for p, v in sorted(self.found.items())]
+
+
+def detect_versions(root: Path, overrides: dict[str, str | None] | None = None) -> Versions:
+    versions = Versions()
+    for package, value in (overrides or {}).items():
+        if value:
+            versions.found[package] = DetectedVersion(
+                package, value, True, f"configuration (`{package}-version`)"
+            )
+    for reader in (_from_lock_files, _from_requirements, _from_pyproject):
+        missing = [p for p in PACKAGES if p not in versions.found]
+        if not missing:
+            break
+        try:
+            for found in reader(root, missing):
+                versions.found.setdefault(found.package, found)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, TypeError):
+            continue  # an unreadable or malformed file says nothing about versions
+    return versions
+
+
+def _read_toml(path: Path) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+
+
+def _from_lock_files(root: Path, packages: list[str]):
+    for name in LOCK_FILES:
+        data = _read_toml(root / name)
+        if data is None:
+            continue
+        locked: dict[str, list[Version]] = {}
+        for entry in data.get("package", ()):
+            if not isinstance(entry, dict):
+                continue
+            package = canonicalize_name(str(entry.get("name", "")))
+            if package not in packages:
+                continue
+            try:
+                locked.setdefault(package, []).append(Version(str(entry.get("version"))))
+            except InvalidVersion:
+                continue
+        for package, found in locked.items():
+            # Several entries (per-platform forks): the oldest is the one to be careful about.
+            yield DetectedVersion(package, str(min(found)), True, name)
+
+
+def _requirement_version(text: str, packages: list[str]) -> tuple[str, str, bool] | None:
+    try:
+        requirement = Requirement(text)
+    except InvalidRequirement:
+        return None
+    package = canonicalize_name(requirement.name)
+    if package not in packages:
+        return None
+    exact = None
+    lower = None
+    for spec in requirement.specifier:
+        if spec.operator in ("==", "===") and "*" not in spec.version:
+            exact = spec.version
+        elif spec.operator in _LOWER_BOUND_OPERATORS and "*" not in spec.version:
+            try:
+                if lower is None or Version(spec.version) > Version(lower):
+                    lower = spec.version
+            except InvalidVersion:
+                continue
+    if exact is not None:
+        return package, exact, True
+    if lower is not None:
+        return package, lower, False
+    return None
+
+
+def _from_requirements(root: Path, packages: list[str]):
+    files = sorted(root.glob("requirements*.txt"))
+    if (root / "requirements").is_dir():
+        files.extend(sorted((root / "requirements").glob("*.txt")))
+    best: dict[str, DetectedVersion] = {}
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.split(" #", 1)[0].strip()
+            if not line or line.startswith(("#", "-")):
+                continue
+            found = _requirement_version(line.split(";", 1)[0].strip(), packages)
+            if found is None:
+                continue
+            package, version, exact = found
+            relative = path.relative_to(root).as_posix()
+            candidate = DetectedVersion(package, version, exact, f"{relative}: {line}")
+            current = best.get(package)
+            if current is None or (exact and not current.exact):
+                best[package] = candidate
+    yield from best.values()
+
+
+_POETRY_CONSTRAINT = re.compile(r"^\s*(\^|~=?|>=|==|=)?\s*v?(\d+(?:\.\d+)*)\s*(?:,.*)?$")
+
+
+def _from_pyproject(root: Path, packages: list[str]):
+    data = _read_toml(root / "pyproject.toml")
+    if data is None:
+        return
+    found: dict[str, DetectedVersion] = {}
+    texts: list[str] = []
+    project = data.get("project", {})
+    if isinstance(project, dict):
+        texts.extend(project.get("dependencies", ()) or ())
+        for group in (project.get("optional-dependencies", {}) or {}).values():
+            texts.extend(group or ())
+    for group in (data.get("dependency-groups", {}) or {}).values():
+        texts.extend(item for item in group or () if isinstance(item, str))
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        parsed = _requirement_version(text, packages)
+        if parsed is not None and parsed[0] not in found:
+            package, version, exact = parsed
+            found[package] = DetectedVersion(package, version, exact, f"pyproject.toml: {text}")
+    poetry = data.get("tool", {}).get("poetry", {})
+    if isinstance(poetry, dict):
+        tables = [poetry.get("dependencies", {})]
+        tables.extend(
+            group.get("dependencies", {})
+            for group in (poetry.get("group", {}) or {}).values()
+            if isinstance(group, dict)
+        )
+        for table in tables:
+            if not isinstance(table, dict):
+                continue
+            for name, constraint in table.items():
+                package = canonicalize_name(name)
+                if package not in packages or package in found:
+                    continue
+                if isinstance(constraint, dict):
+                    constraint = constraint.get("version", "")
+                match = _POETRY_CONSTRAINT.match(str(constraint))
+                if match is None:
+                    continue
+                operator, version = match.groups()
+                exact = operator in (None, "==", "=")
+                found[package] = DetectedVersion(
+                    package, version, exact, f'pyproject.toml: {name} = "{constraint}"'
+                )
+    yield from found.values()
+
+
+def valid_version(value: str) -> str:
+    """Validation for the configuration keys: a PEP 440 version."""
+    try:
+        Version(value)
+    except InvalidVersion:
+        raise ValueError(f"`{value}` is not a version such as `0.115.0`") from None
+    return value

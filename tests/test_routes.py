@@ -1,0 +1,157 @@
+"""The project's routes as FastAPI serves them: prefixes across modules, order, dependencies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from harness import run
+
+from fastapi_lint.literals import NOT_LITERAL
+from fastapi_lint.project import Project
+from fastapi_lint.routes import (
+    covers,
+    dependency_closure,
+    normalized,
+    path_params,
+    registered_before,
+    served_routes,
+)
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "expected"),
+    [
+        ("/users/{id}", "/users/me", True),
+        ("/users/{id:int}", "/users/me", False),
+        ("/users/{id:int}", "/users/42", True),
+        ("/users/{id}", "/users/{user_id}", True),
+        ("/users/{id}", "/users/{id}/posts", False),
+        ("/users/{id:int}", "/users/{uid}", False),
+        ("/users/{id}", "/users/{uid:int}", True),
+        ("/files/{p:path}", "/files/a/b/{name}", True),
+        ("/files/{p:path}", "/files", False),
+        ("/files/{p:path}", "/files/", True),
+        ("/{name}", "/{a}-{b}", True),
+        ("/{name}.json", "/report.json", True),
+        ("/{x:float}", "/1.5", True),
+        ("/{x:uuid}", "/{y:uuid}", True),
+        ("/{x:uuid}", "/{y}", False),
+        ("/{ x }", "/a", False),  # not a parameter for Starlette: literal text
+        ("/{x:custom}", "/a", False),  # a custom convertor: unknown values
+        ("/me", "/{id}", False),
+    ],
+)
+def test_covers(earlier: str, later: str, expected: bool) -> None:
+    assert covers(earlier, later) is expected
+
+
+def test_path_params_follow_starlette() -> None:
+    assert path_params("/a/{x}/{y:int}/{ z }/{ü}") == [("x", "str"), ("y", "int")]
+    assert normalized("/users/{id}/{n:int}") == "/users/{str}/{int}"
+
+
+def _project(tmp_path: Path, files: dict[str, str]) -> Project:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    result = run(tmp_path, ["FAPI"])
+    project = Project([o.result.summary for o in result.outcomes if o.result.summary])
+    return project
+
+
+APP = {
+    "app/__init__.py": "",
+    "app/config.py": (
+        "from pydantic_settings import BaseSettings\n"
+        "class Settings(BaseSettings):\n"
+        "    api_prefix: str = '/api/v1'\n"
+        "settings = Settings()\n"
+        "ITEMS = '/items'\n"
+    ),
+    "app/deps.py": (
+        "from typing import Annotated\n"
+        "from fastapi import Depends, BackgroundTasks\n"
+        "def get_org(org_id: int, tasks: BackgroundTasks): ...\n"
+        "OrgDep = Annotated[dict, Depends(get_org)]\n"
+    ),
+    "app/routers/__init__.py": "from .items import router as items_router\n",
+    "app/routers/items.py": (
+        "from fastapi import APIRouter\n"
+        "from app.config import ITEMS\n"
+        "from app.deps import OrgDep\n"
+        "router = APIRouter(prefix=ITEMS)\n"
+        "@router.get('/{item_id}')\n"
+        "def read_item(item_id: int, org: OrgDep): ...\n"
+        "@router.get('/mine')\n"
+        "def mine(): ...\n"
+    ),
+    "app/main.py": (
+        "from fastapi import FastAPI\n"
+        "from app.config import settings\n"
+        "from app.routers import items_router\n"
+        "app = FastAPI()\n"
+        "@app.get('/health')\n"
+        "def health(): ...\n"
+        "app.include_router(items_router, prefix=settings.api_prefix)\n"
+    ),
+}
+
+
+def test_full_paths_across_modules(tmp_path: Path) -> None:
+    project = _project(tmp_path, APP)
+    assert project.constant("app.config.settings.api_prefix") == "/api/v1"
+    assert project.constant("app.config.nothing") is NOT_LITERAL
+    served = served_routes(project)
+    labels = sorted(route.label() for route in served.routes())
+    assert labels == ["GET /api/v1/items/mine", "GET /api/v1/items/{item_id}", "GET /health"]
+    routes = {route.function.name: route for route in served.routes()}
+    assert routes["read_item"].root == "app.main.app"
+    assert registered_before(routes["read_item"], routes["mine"]) is True
+    assert registered_before(routes["mine"], routes["read_item"]) is False
+    # `health` is registered on the app before `include_router` copies the items routes.
+    assert registered_before(routes["health"], routes["mine"]) is True
+
+
+def test_dependency_closure_follows_annotated_aliases_across_modules(tmp_path: Path) -> None:
+    project = _project(tmp_path, APP)
+    route = next(r for r in served_routes(project).routes() if r.function.name == "read_item")
+    closure = dependency_closure(project, route.function, route.module)
+    assert closure.complete
+    names = {p.name for p in closure.params(project)}
+    assert names == {"item_id", "org", "org_id", "tasks"}
+
+
+def test_routes_added_after_include_router_are_not_served(tmp_path: Path) -> None:
+    project = _project(
+        tmp_path,
+        {
+            "main.py": (
+                "from fastapi import APIRouter, FastAPI\n"
+                "app = FastAPI()\n"
+                "router = APIRouter()\n"
+                "@router.get('/before')\n"
+                "def before(): ...\n"
+                "app.include_router(router, prefix='/r')\n"
+                "@router.get('/after')\n"
+                "def after(): ...\n"
+            )
+        },
+    )
+    labels = sorted(route.label() for route in served_routes(project).routes())
+    assert labels == ["GET /r/before"]
+
+
+def test_fixed_path_parameter_is_not_reported_again(tmp_path: Path) -> None:
+    """The fix loop re-checks the fixed file against the first pass's project: project rules
+    must read the fixed module, not the stale summary."""
+    (tmp_path / "main.py").write_text(
+        "from fastapi import FastAPI\napp = FastAPI()\n\n\n"
+        "@app.get('/things/{thing_id}')\ndef read_thing():\n    return {}\n",
+        encoding="utf-8",
+    )
+    result = run(tmp_path, ["FAPI409"], fix=True, unsafe_fixes=True)
+    outcome = result.outcomes[0]
+    assert "def read_thing(thing_id: str):" in (outcome.fixed_text or "")
+    assert outcome.diagnostics == []

@@ -1,0 +1,112 @@
+"""Which FastAPI/Starlette/Pydantic versions the checked project runs on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from fastapi_lint.cli import main
+from fastapi_lint.settings import ConfigError, load_settings
+from fastapi_lint.versions import detect_versions
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_uv_lock_wins_over_pyproject(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "x"\ndependencies = ["fastapi>=0.100"]\n',
+            "uv.lock": (
+                'version = 1\n[[package]]\nname = "fastapi"\nversion = "0.115.2"\n'
+                '[[package]]\nname = "Starlette"\nversion = "0.41.3"\n'
+            ),
+        },
+    )
+    versions = detect_versions(tmp_path)
+    assert versions.get("fastapi").version == "0.115.2"
+    assert versions.get("fastapi").exact
+    assert versions.get("fastapi").source == "uv.lock"
+    assert versions.get("starlette").version == "0.41.3"
+    assert versions.get("pydantic") is None
+
+
+def test_poetry_lock_and_poetry_constraints(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "poetry.lock": '[[package]]\nname = "pydantic"\nversion = "1.10.13"\n',
+            "pyproject.toml": (
+                '[tool.poetry.dependencies]\npython = "^3.10"\nfastapi = "^0.99.1"\n'
+            ),
+        },
+    )
+    versions = detect_versions(tmp_path)
+    assert versions.get("pydantic").version == "1.10.13"
+    fastapi = versions.get("fastapi")
+    assert (fastapi.version, fastapi.exact) == ("0.99.1", False)
+    assert versions.older_than("fastapi", "0.100.0") is fastapi
+    assert not versions.pinned_older_than("fastapi", "0.100.0")
+
+
+def test_requirements_pins_beat_lower_bounds(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "requirements.txt": "-r base.txt\nfastapi>=0.110  # any\n",
+            "requirements-prod.txt": "fastapi[standard]==0.112.0 ; python_version >= '3.9'\n",
+        },
+    )
+    found = detect_versions(tmp_path).get("fastapi")
+    assert (found.version, found.exact) == ("0.112.0", True)
+    assert "requirements-prod.txt" in found.source
+
+
+def test_configuration_overrides_and_is_validated(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.fastapi-lint]\nfastapi-version = "0.120.0"\n',
+            "requirements.txt": "fastapi==0.100.0\n",
+        },
+    )
+    settings = load_settings(tmp_path)
+    assert settings.detect_versions().get("fastapi").version == "0.120.0"
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.fastapi-lint]\nfastapi-version = "latest"\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="`fastapi-version`: `latest` is not a version"):
+        load_settings(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.fastapi-lint]\npydantic-version = 2\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="`pydantic-version` must be a version string"):
+        load_settings(tmp_path)
+
+
+def test_malformed_files_are_ignored(tmp_path: Path) -> None:
+    _write(tmp_path, {"uv.lock": "not [ toml", "requirements.txt": "fastapi==not-a-version\n"})
+    assert detect_versions(tmp_path).found == {}
+
+
+def test_verbose_says_which_versions_and_from_where(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "x"\ndependencies = ["pydantic>=2.7"]\n',
+            "requirements.txt": "fastapi==0.115.0\n",
+            "main.py": "x = 1\n",
+        },
+    )
+    result = CliRunner().invoke(main, ["check", "--no-cache", "-v", str(tmp_path)])
+    assert "version: fastapi 0.115.0 (from requirements.txt: fastapi==0.115.0)" in result.output
+    assert "version: pydantic >=2.7 (from pyproject.toml: pydantic>=2.7)" in result.output
+    assert "version: starlette: unknown (not pinned)" in result.output
