@@ -279,10 +279,10 @@ class FileContext:
             if pending.fix is not None:
                 wanted.extend(e.node for e in pending.fix.edits if e.node is not None)
                 wanted.extend(e.other for e in pending.fix.edits if e.other is not None)
-        if self.positions or self._pending:
+        if self.positions:
             wanted.extend(lazy.node for lazy in self._lazy_spans)
         else:
-            self._lazy_spans.clear()  # left pending: nothing else needs offsets here
+            self._lazy_spans.clear()  # left pending (see summary.PendingSpan)
         for _, _, fix in self._deferred_fixes:
             wanted.extend(e.node for e in fix.edits if e.node is not None)
             wanted.extend(e.other for e in fix.edits if e.other is not None)

@@ -42,6 +42,10 @@ class LineIndex:
         return len(self._starts)
 
 
+class _Done(Exception):
+    """Raised by the codegen state once every wanted node has its offsets."""
+
+
 class _NullContext:
     __slots__ = ()
 
@@ -63,10 +67,10 @@ class _SyntacticRecorder:
         self.node = node
         self.start_node = start_node
         self.end_node = end_node
-        if start_node is not None:
-            state.targets.add(id(start_node))
-        if end_node is not None:
-            state.targets.add(id(end_node))
+        for extra in (start_node, end_node):
+            if extra is not None and id(extra) not in state.targets:
+                state.targets.add(id(extra))
+                state.remaining += 1
 
     def __enter__(self) -> None:
         self.start = self.state.offset
@@ -93,7 +97,7 @@ def _offset_state_class() -> type:
     class _OffsetState(CodegenState):
         """A codegen state that counts characters instead of building a position for every node."""
 
-        __slots__ = ("_open", "inclusive", "offset", "syntactic", "targets")
+        __slots__ = ("_open", "inclusive", "offset", "remaining", "syntactic", "targets")
 
         def __init__(self, module: cst.Module, targets: set[int]) -> None:
             super().__init__(
@@ -101,6 +105,7 @@ def _offset_state_class() -> type:
             )
             self.offset = 0
             self.targets = targets
+            self.remaining = len(targets)
             self.inclusive: dict[int, tuple[int, int]] = {}
             self.syntactic: dict[int, tuple[int, int]] = {}
             self._open: dict[int, int] = {}
@@ -128,7 +133,12 @@ def _offset_state_class() -> type:
             key = id(node)
             if key in self.targets:
                 start = self._open.pop(key, self.offset)
-                self.inclusive.setdefault(key, (start, self.offset))
+                if key not in self.inclusive:
+                    self.inclusive[key] = (start, self.offset)
+                    self.remaining -= 1
+                    if self.remaining <= 0 and not self._open:
+                        # Every wanted node is placed: the rest of the file does not matter.
+                        raise _Done
 
         def record_syntactic_position(self, node, *, start_node=None, end_node=None):
             if id(node) not in self.targets:
@@ -154,7 +164,10 @@ class NodeSpans:
         if not wanted:
             return
         state = _offset_state_class()(self._module, wanted)
-        self._module._codegen(state)
+        try:
+            self._module._codegen(state)
+        except _Done:
+            pass
         self._inclusive.update(state.inclusive)
         self._syntactic.update(state.syntactic)
 
