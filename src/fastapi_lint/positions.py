@@ -9,6 +9,7 @@ generation pass (about a seventh of a parse) records offsets for exactly those n
 from __future__ import annotations
 
 import bisect
+import contextlib
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -164,10 +165,8 @@ class NodeSpans:
         if not wanted:
             return
         state = _offset_state_class()(self._module, wanted)
-        try:
+        with contextlib.suppress(_Done):
             self._module._codegen(state)
-        except _Done:
-            pass
         self._inclusive.update(state.inclusive)
         self._syntactic.update(state.syntactic)
 
