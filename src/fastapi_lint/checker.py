@@ -15,6 +15,7 @@ import libcst as cst
 
 from fastapi_lint.context import FileContext
 from fastapi_lint.diagnostics import Diagnostic, Location
+from fastapi_lint.limits import DEEP_STACK, nesting_problem
 from fastapi_lint.noqa import NoqaDirectives, parse_noqa
 from fastapi_lint.registry import Rule
 from fastapi_lint.rules.meta import InternalError, SyntaxErrorRule
@@ -61,12 +62,14 @@ class FileResult:
         )
 
 
-def syntax_error_diagnostic(message: str, row: int, column: int) -> Diagnostic:
+def syntax_error_diagnostic(
+    message: str, row: int, column: int, prefix: str = "SyntaxError: "
+) -> Diagnostic:
     location = Location(row, column)
     return Diagnostic(
         code=SyntaxErrorRule.code,
         name=SyntaxErrorRule.name,
-        message=f"SyntaxError: {message}",
+        message=f"{prefix}{message}",
         start=0,
         end=0,
         location=location,
@@ -88,6 +91,25 @@ class FileChecker:
 
     def check(
         self, text: str, path: str, module_name: str, is_package: bool, digest: str = ""
+    ) -> tuple[FileResult, FileContext | None]:
+        """Check one file. Never raises: a file nested too deeply to parse safely gets a
+        FAPI001, a failure outside the rules a FAPI003 (the rest of the run goes on)."""
+        problem = nesting_problem(text, DEEP_STACK.max_tree_depth)
+        if problem is not None:
+            message, row, column = problem
+            result = FileResult(path=path, digest=digest, syntax_error=True)
+            result.diagnostics.append(syntax_error_diagnostic(message, row, column, prefix=""))
+            return result, None
+        try:
+            # On a thread with a large stack: libcst recurses once per level of the tree.
+            return DEEP_STACK.run(lambda: self._check(text, path, module_name, is_package, digest))
+        except Exception as exc:
+            result = FileResult(path=path, digest=digest, internal_error=True)
+            result.diagnostics.append(_file_internal_error(exc))
+            return result, None
+
+    def _check(
+        self, text: str, path: str, module_name: str, is_package: bool, digest: str
     ) -> tuple[FileResult, FileContext | None]:
         result = FileResult(path=path, digest=digest)
         result.noqa = parse_noqa(text)
@@ -167,7 +189,30 @@ def _describe_syntax_error(text: str, path: str, exc: cst.ParserSyntaxError) -> 
             return syntax_error_diagnostic(error.msg, error.lineno, max(error.offset or 1, 1))
     except (ValueError, RecursionError, MemoryError):
         pass
+    else:  # CPython accepts what libcst does not (libcst's own limits)
+        return syntax_error_diagnostic(
+            f"libcst cannot parse this file, although Python accepts it ({exc.message})",
+            exc.raw_line,
+            exc.raw_column + 1,
+            prefix="",
+        )
     return syntax_error_diagnostic(exc.message, exc.raw_line, exc.raw_column + 1)
+
+
+def _file_internal_error(exc: BaseException) -> Diagnostic:
+    location = Location(1, 1)
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return Diagnostic(
+        code=InternalError.code,
+        name=InternalError.name,
+        message=f"The linter failed on this file ({detail}); no rule results for it. "
+        "Please report this with the file.",
+        start=0,
+        end=0,
+        location=location,
+        end_location=location,
+        noqa_row=1,
+    )
 
 
 def _internal_error(code: str, error: str) -> Diagnostic:
