@@ -172,6 +172,7 @@ class Runner:
         texts: dict[SourcePath, bytes] = {}
         todo: list[tuple[SourcePath, bytes]] = []
         stats: dict[SourcePath, tuple[int, int]] = {}
+        from_cache: set[SourcePath] = set()
         cached = 0
         for source in found.files:
             try:
@@ -185,6 +186,7 @@ class Runner:
                 if hit is not None:
                     hit.path = source.display
                     results[source] = hit
+                    from_cache.add(source)
                     cached += 1
                     continue
             try:
@@ -198,6 +200,7 @@ class Runner:
                     hit.path = source.display
                     results[source] = hit
                     cache.put(key, *stats[source], hit)
+                    from_cache.add(source)
                     cached += 1
                     continue
             texts[source] = data
@@ -216,7 +219,14 @@ class Runner:
         t0 = time.perf_counter()
         if options.fix or options.diff:
             for outcome in outcomes:
-                self._fix_file(outcome, project, options, cache, stats.get(outcome.source))
+                self._fix_file(
+                    outcome,
+                    project,
+                    options,
+                    cache,
+                    stats.get(outcome.source),
+                    recheck=outcome.source in from_cache,
+                )
         timings["fixes"] = time.perf_counter() - t0
 
         if cache is not None:
@@ -312,7 +322,14 @@ class Runner:
         cache: ResultCache | None,
         stat: tuple[int, int] | None,
         source_file: SourceFile | None = None,
+        recheck: bool = False,
     ) -> None:
+        """Apply the fixes of one file, re-checking after each round, and write it.
+
+        Fixes are computed from the very bytes that are rewritten: a file that changed since
+        it was checked is left alone (reported), and fixes never come from the cache (a
+        cache directory may come from an untrusted checkout): a cached result is re-checked.
+        """
         if outcome.result.syntax_error or not applicable(outcome.diagnostics, options.unsafe_fixes):
             return
         source = outcome.source
@@ -324,10 +341,20 @@ class Runner:
                 outcome.fix_error = f"not fixed: {exc}"
                 return
             source_file.size = len(data)
+            if not recheck and source_file.digest != outcome.result.digest:
+                self._not_written(outcome, "the file changed on disk while it was being checked")
+                return
         original = source_file.text
         text = original
         diagnostics = outcome.diagnostics
         result = outcome.result
+        if recheck:
+            result, _ = self.checker.check(
+                text, source.display, source.module, source.is_package, source_file.digest
+            )
+            if result.syntax_error or result.internal_error:
+                return
+            diagnostics = self._diagnostics_for(source, result, project)
         counts: dict[str, int] = {}
         for _ in range(MAX_ROUNDS):
             fixable = applicable(diagnostics, options.unsafe_fixes)
@@ -359,32 +386,52 @@ class Runner:
         if compiles(original, source.display) and not compiles(text, source.display):
             outcome.fix_error = "fixes were not applied: the fixed file would not compile"
             return
+        if options.diff or options.stdin_data is not None:
+            outcome.original_text = original
+            outcome.fixed_text = text
+            outcome.fixes_applied = counts
+            outcome.result = result
+            outcome.diagnostics = diagnostics
+            return
+        try:
+            write_source(source.path, source_file, text)
+        except WriteConflictError as exc:
+            self._not_written(outcome, str(exc))
+            return
+        except OSError as exc:
+            self._not_written(outcome, exc.strerror or str(exc))
+            return
         outcome.original_text = original
         outcome.fixed_text = text
         outcome.fixes_applied = counts
         outcome.result = result
         outcome.diagnostics = diagnostics
-        if options.diff or options.stdin_data is not None:
-            return
-        try:
-            write_source(source.path, source_file, text)
-        except WriteConflictError as exc:
-            outcome.fix_error = f"not written: {exc}"
-            outcome.fixed_text = None
-            outcome.fixes_applied = {}
-            outcome.result = outcome.result
-            return
-        except OSError as exc:
-            outcome.fix_error = f"not written: {exc.strerror or exc}"
-            outcome.fixed_text = None
-            outcome.fixes_applied = {}
-            return
         if cache is not None:
             try:
                 st = os.stat(source.path)
                 cache.put(self.cache_key(source), st.st_mtime_ns, st.st_size, result)
             except OSError:
                 pass
+
+    @staticmethod
+    def _not_written(outcome: FileOutcome, reason: str) -> None:
+        """The fixes of ``outcome`` could not be written: its findings stand, plus a FAPI002."""
+        location = Location(1, 1)
+        outcome.diagnostics = sorted(
+            [
+                *outcome.diagnostics,
+                Diagnostic(
+                    code=IOError_.code,
+                    name=IOError_.name,
+                    message=f"Fixes not written: {reason}; the file was left unchanged",
+                    start=0,
+                    end=0,
+                    location=location,
+                    end_location=location,
+                ),
+            ],
+            key=Diagnostic.sort_key,
+        )
 
     # -- stdin --------------------------------------------------------------------------
 
