@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ CACHEDIR_TAG = (
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
 _FORMAT = 1
+# Files modified less than this long ago are matched by content, never by timestamp.
+_RACY_NS = 2_000_000_000
 
 
 class ResultCache:
@@ -47,7 +50,7 @@ class ResultCache:
         try:
             with open(path, encoding="utf-8") as handle:
                 data = json.load(handle)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError, MemoryError):  # unreadable, malformed, a bomb
             return None
         if (
             not isinstance(data, dict)
@@ -106,6 +109,11 @@ class ResultCache:
         return found
 
     def put(self, key: str, mtime_ns: int, size: int, result: FileResult) -> None:
+        if time.time_ns() - mtime_ns < _RACY_NS:
+            # Modified just now: a second write within the file system's timestamp
+            # granularity, of the same size, would look unchanged. Such an entry is found
+            # by content digest only (as git does with "racily clean" entries).
+            mtime_ns = 0
         entry = [mtime_ns, size, result.digest, result.to_data()]
         self._entries[key] = entry
         self._updated[key] = entry

@@ -51,6 +51,10 @@ class FileResult:
     @staticmethod
     def from_data(data: list[Any]) -> FileResult:
         path, digest, diagnostics, summary, noqa, syntax_error, internal_error = data
+        if not (isinstance(path, str) and isinstance(digest, str)) or not (
+            isinstance(syntax_error, bool) and isinstance(internal_error, bool)
+        ):
+            raise TypeError("malformed file result")  # untrusted cache data
         return FileResult(
             path=path,
             digest=digest,

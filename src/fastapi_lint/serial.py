@@ -47,6 +47,7 @@ def _converter(tp: Any):
         converters = [_converter(hints[f.name]) for f in fields]
 
         def convert_dataclass(data: Any) -> Any:
+            _expect(data, list, tp)
             return tp(*[conv(value) for conv, value in zip(converters, data, strict=True)])
 
         return convert_dataclass
@@ -59,15 +60,43 @@ def _converter(tp: Any):
     if origin in (list, tuple, set, frozenset):
         if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
             inner = _converter(args[0])
-            return lambda data: tuple(inner(item) for item in data)
+            return lambda data: tuple(inner(item) for item in _expect(data, list, tp))
         if origin is tuple and args:
             convs = [_converter(a) for a in args]
-            return lambda data: tuple(c(item) for c, item in zip(convs, data, strict=True))
+            return lambda data: tuple(
+                c(item) for c, item in zip(convs, _expect(data, list, tp), strict=True)
+            )
         inner = _converter(args[0]) if args else (lambda data: data)
-        return lambda data: origin(inner(item) for item in data)
+        return lambda data: origin(inner(item) for item in _expect(data, list, tp))
     if origin is dict:
         value_conv = _converter(args[1]) if len(args) == 2 else (lambda data: data)
-        return lambda data: {key: value_conv(value) for key, value in data.items()}
+        key_conv = _converter(args[0]) if args and args[0] is str else (lambda data: data)
+        return lambda data: {
+            key_conv(key): value_conv(value) for key, value in _expect(data, dict, tp).items()
+        }
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return tp
+    if tp in _SCALARS:
+        # Data from a cache file is untrusted: a value of the wrong type is refused here,
+        # not found later as a crash in a rule.
+        accepted = _SCALARS[tp]
+        return lambda data: data if type(data) in accepted else _refuse(data, tp)
     return lambda data: data
+
+
+_SCALARS: dict[Any, tuple[type, ...]] = {
+    str: (str,),
+    int: (int,),
+    float: (float, int),
+    bool: (bool,),
+}
+
+
+def _expect(data: Any, kind: type, tp: Any) -> Any:
+    if not isinstance(data, kind):
+        _refuse(data, tp)
+    return data
+
+
+def _refuse(data: Any, tp: Any) -> Any:
+    raise TypeError(f"expected {tp}, got {type(data).__name__}")
