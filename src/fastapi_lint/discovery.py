@@ -8,6 +8,7 @@ Files named explicitly on the command line are always checked.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -198,7 +199,32 @@ def discover(
                     add(child)
                 else:
                     skipped.append((display_path(child, cwd), reason))
+    _drop_links_to_checked_files(files, skipped, cwd)
     return Discovery(sorted(files.values(), key=lambda f: f.display), skipped, missing)
+
+
+def _drop_links_to_checked_files(
+    files: dict[Path, SourcePath], skipped: list[tuple[str, str]], cwd: Path
+) -> None:
+    """A linked file whose target is checked under its own name is checked once: reporting
+    it twice is noise, and fixing it twice would write the same file twice."""
+    links = {path for path in files if path.is_symlink()}
+    if not links:
+        return
+    checked: set[tuple[int, int]] = set()
+    for path in files:
+        if path not in links:
+            with contextlib.suppress(OSError):
+                st = path.stat()
+                checked.add((st.st_dev, st.st_ino))
+    for link in sorted(links):
+        try:
+            st = link.stat()
+        except OSError:  # broken or a loop: reported when read
+            continue
+        if (st.st_dev, st.st_ino) in checked:
+            del files[link]
+            skipped.append((display_path(link, cwd), "symbolic link to a file checked already"))
 
 
 def _excluded_ancestor(ignorer: _Ignorer, path: Path) -> str | None:
