@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pathspec
@@ -34,6 +34,7 @@ class Discovery:
     files: list[SourcePath]
     skipped: list[tuple[str, str]]  # (path, reason) for verbose output
     missing: list[str]  # explicitly named paths that do not exist
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)  # directories, and why
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -111,7 +112,7 @@ class _Ignorer:
         probe = relative + "/" if is_dir else relative
         if self.exclude.match_file(probe):
             return "excluded"
-        if is_dir and (path / "pyvenv.cfg").exists():
+        if is_dir and os.path.exists(path / "pyvenv.cfg"):
             return "virtual environment"
         if self.respect_gitignore:
             # Every .gitignore from the root down to the path's directory applies to it.
@@ -150,6 +151,7 @@ def discover(
     files: dict[Path, SourcePath] = {}
     skipped: list[tuple[str, str]] = []
     missing: list[str] = []
+    unreadable: list[tuple[Path, str]] = []
 
     def add(path: Path) -> None:
         if path in files:
@@ -159,10 +161,16 @@ def discover(
 
     for given in paths:
         absolute = Path(os.path.abspath(given))
-        if not absolute.exists() and not absolute.is_symlink():
+        try:
+            os.lstat(absolute)
+        except (FileNotFoundError, NotADirectoryError):
             missing.append(str(given))
             continue
-        if absolute.is_file() or (absolute.is_symlink() and not absolute.is_dir()):
+        except OSError as exc:  # a directory on the way that cannot be searched
+            _unreadable(exc, unreadable, "Cannot read the path: {reason}")
+            continue
+        # os.path's tests (not Path's) answer False instead of raising on permission errors.
+        if os.path.isfile(absolute) or (os.path.islink(absolute) and not os.path.isdir(absolute)):
             # Named explicitly: checked even when excluded, unless --force-exclude (pre-commit
             # passes every staged file by name).
             reason = ignorer.ignored(absolute, is_dir=False) if force_exclude else None
@@ -174,13 +182,15 @@ def discover(
                 skipped.append((display_path(absolute, cwd), reason))
             continue
         walk_ignorer = ignorer.for_start(absolute)
-        for directory, dirnames, filenames in os.walk(absolute, followlinks=False):
+        for directory, dirnames, filenames in os.walk(
+            absolute, followlinks=False, onerror=lambda exc: _unreadable(exc, unreadable)
+        ):
             base = Path(directory)
             kept = []
             for name in sorted(dirnames):
                 child = base / name
                 reason = walk_ignorer.ignored(child, is_dir=True)
-                if reason is None and child.is_symlink():
+                if reason is None and os.path.islink(child):
                     # Like git and ruff: links to directories are not followed (no loops).
                     reason = "symbolic link to a directory (not followed)"
                 if reason is None:
@@ -193,14 +203,29 @@ def discover(
                     continue
                 child = base / name
                 reason = walk_ignorer.ignored(child, is_dir=False)
-                if reason is None and child.is_symlink():
+                if reason is None and os.path.islink(child):
                     reason = _outside_root(child, real_root)
                 if reason is None:
                     add(child)
                 else:
                     skipped.append((display_path(child, cwd), reason))
     _drop_links_to_checked_files(files, skipped, cwd)
-    return Discovery(sorted(files.values(), key=lambda f: f.display), skipped, missing)
+    return Discovery(
+        sorted(files.values(), key=lambda f: f.display), skipped, missing, sorted(unreadable)
+    )
+
+
+def _unreadable(
+    exc: OSError,
+    unreadable: list[tuple[Path, str]],
+    message: str = "Cannot read the directory: {reason}; the files in it were not checked",
+) -> None:
+    """A path that cannot be read: reported, since its files would be missed silently."""
+    if exc.filename is not None:
+        reason = "permission denied" if isinstance(exc, PermissionError) else exc.strerror
+        unreadable.append(
+            (Path(os.path.abspath(exc.filename)), message.format(reason=reason or exc))
+        )
 
 
 def _drop_links_to_checked_files(
@@ -208,7 +233,7 @@ def _drop_links_to_checked_files(
 ) -> None:
     """A linked file whose target is checked under its own name is checked once: reporting
     it twice is noise, and fixing it twice would write the same file twice."""
-    links = {path for path in files if path.is_symlink()}
+    links = {path for path in files if os.path.islink(path)}
     if not links:
         return
     checked: set[tuple[int, int]] = set()
@@ -246,7 +271,7 @@ def _outside_root(path: Path, real_root: Path) -> str | None:
         target = Path(os.path.realpath(path))
     except (OSError, RuntimeError):
         return "symbolic link loop"
-    if not target.exists():
+    if not os.path.exists(target):
         return None  # a broken link: reported when read
     try:
         target.relative_to(real_root)

@@ -112,14 +112,16 @@ def check_bytes(checker: FileChecker, source: SourcePath, data: bytes) -> FileRe
     return result
 
 
-def io_error_result(source: SourcePath, message: str) -> FileResult:
+def io_error_result(
+    source: SourcePath, message: str, prefix: str = "Cannot read the file: "
+) -> FileResult:
     location = Location(1, 1)
     result = FileResult(path=source.display, digest="")
     result.diagnostics.append(
         Diagnostic(
             code=IOError_.code,
             name=IOError_.name,
-            message=f"Cannot read the file: {message}",
+            message=f"{prefix}{message}",
             start=0,
             end=0,
             location=location,
@@ -212,6 +214,9 @@ class Runner:
         timings["per_file"] = time.perf_counter() - t0
 
         outcomes = [FileOutcome(source, results[source]) for source in found.files]
+        for directory, reason in found.unreadable:
+            source = SourcePath(directory, display_path(directory, self.cwd), "", False)
+            outcomes.append(FileOutcome(source, io_error_result(source, reason, prefix="")))
         t0 = time.perf_counter()
         project = self._project_pass(outcomes)
         timings["project"] = time.perf_counter() - t0

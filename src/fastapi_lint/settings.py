@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -171,12 +172,13 @@ def find_config(start: Path) -> tuple[Path | None, Path]:
     """(config file, project root): the nearest pyproject.toml with our table, else the nearest
     pyproject.toml (for the root only), else ``start`` itself."""
     start = start.resolve()
-    if start.is_file():
+    # os.path's tests answer False where Path's raise (a directory that cannot be searched).
+    if os.path.isfile(start):
         start = start.parent
     nearest_pyproject: Path | None = None
     for directory in (start, *start.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
+        if os.path.isfile(candidate):
             if nearest_pyproject is None:
                 nearest_pyproject = candidate
             if _has_tool_table(candidate):
@@ -280,7 +282,7 @@ def load_settings(start: Path, config_path: Path | None = None) -> Settings:
     """The settings for a run whose paths start at ``start``."""
     if config_path is not None:
         config_path = config_path.resolve()
-        if not config_path.is_file():
+        if not os.path.isfile(config_path):
             raise ConfigError(f"{config_path}: configuration file not found")
         config_file: Path | None = config_path
         root = config_path.parent
@@ -297,7 +299,7 @@ def load_settings(start: Path, config_path: Path | None = None) -> Settings:
         _apply(settings, table)
     if not settings.src:
         settings.src = [root]
-        if (root / "src").is_dir():
+        if os.path.isdir(root / "src"):
             settings.src.append(root / "src")
     if settings.cache_dir is None:
         settings.cache_dir = root / DEFAULT_CACHE_DIR

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import hashlib
 import io
 import os
@@ -138,6 +139,8 @@ def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
     except IsADirectoryError:
         raise SourceReadError("is a directory") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise SourceReadError("symbolic link loop") from None
         raise SourceReadError(exc.strerror or str(exc)) from None
     return data, st
 
