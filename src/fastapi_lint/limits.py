@@ -71,17 +71,30 @@ _STRUCTURE = re.compile(
     re.VERBOSE,
 )
 _INDENT = re.compile(r"[ \t\f]*")
+# String bodies, as "unrolled loops": a repeated group costs the regex engine memory per
+# repetition, so the groups here repeat once per escape or lone quote, not once per character
+# (a 10 MB string literal would otherwise take gigabytes).
+_TRIPLE_BODY = {
+    "'''": r"[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*",
+    '"""': r'[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*',
+}
+_LINE_BODY = {
+    "'": r"[^'\\\r\n]*(?:\\(?:\r\n|[\s\S])[^'\\\r\n]*)*",
+    '"': r'[^"\\\r\n]*(?:\\(?:\r\n|[\s\S])[^"\\\r\n]*)*',
+}
 _PLAIN_STRING_END = {
-    "'''": re.compile(r"(?:[^'\\]|\\.|'(?!''))*'''", re.DOTALL),
-    '"""': re.compile(r'(?:[^"\\]|\\.|"(?!""))*"""', re.DOTALL),
-    "'": re.compile(r"(?:[^'\\\r\n]|\\(?:\r\n|.|\n))*'?", re.DOTALL),
-    '"': re.compile(r'(?:[^"\\\r\n]|\\(?:\r\n|.|\n))*"?', re.DOTALL),
+    **{quote: re.compile(body + quote) for quote, body in _TRIPLE_BODY.items()},
+    **{quote: re.compile(body + quote + "?") for quote, body in _LINE_BODY.items()},
 }
 _STRING_OR_COMMENT = re.compile(
-    r"""\#[^\r\n]*|(?:[rRbBuUfFtT]{1,2})?(?:'''(?:[^'\\]|\\.|'(?!''))*(?:'''|$)"""
-    r'''|"""(?:[^"\\]|\\.|"(?!""))*(?:"""|$)'''
-    r"""|'(?:[^'\\\r\n]|\\(?:\r\n|.|\n))*'?|"(?:[^"\\\r\n]|\\(?:\r\n|.|\n))*"?)""",
-    re.DOTALL,
+    r"\#[^\r\n]*|(?:[rRbBuUfFtT]{1,2})?(?:"
+    + "|".join(
+        [
+            *(f"{quote}{body}(?:{quote}|\\Z)" for quote, body in _TRIPLE_BODY.items()),
+            *(f"{quote}{body}{quote}?" for quote, body in _LINE_BODY.items()),
+        ]
+    )
+    + ")"
 )
 
 
