@@ -131,12 +131,14 @@ class _OffsetState(CodegenState):
 class NodeSpans:
     """Offsets of selected nodes of one module; ``compute`` runs one codegen pass for a batch."""
 
-    __slots__ = ("_inclusive", "_module", "_syntactic")
+    __slots__ = ("_inclusive", "_module", "_shift", "_syntactic", "_text")
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, text: str | None = None) -> None:
         self._module = module
         self._syntactic: dict[cst.CSTNode, tuple[int, int]] = {}
         self._inclusive: dict[cst.CSTNode, tuple[int, int]] = {}
+        self._text = text
+        self._shift: list[int] | None = None
 
     def compute(self, nodes: Iterable[cst.CSTNode]) -> None:
         wanted = {n for n in nodes if n not in self._inclusive}
@@ -144,8 +146,35 @@ class NodeSpans:
             return
         state = _OffsetState(self._module, wanted)
         self._module._codegen(state)
+        shift = self._offset_shift()
+        text = self._text
+        if text is not None and state.offset + len(shift) != len(text):
+            # libcst drops a last lone "\r" (old Mac line endings): harmless, it is the end.
+            # Any other difference would misplace findings and fixes: fail the file (FAPI003).
+            lone_cr = text.endswith("\r") and not text.endswith("\r\n")
+            if not (lone_cr and state.offset + len(shift) == len(text) - 1):
+                raise ValueError("libcst does not reproduce this file exactly")
+        if shift:
+            for offsets in (state.inclusive, state.syntactic):
+                for node, (start, end) in offsets.items():
+                    offsets[node] = (_shifted(shift, start), _shifted(shift, end))
         self._inclusive.update(state.inclusive)
         self._syntactic.update(state.syntactic)
+
+    def _offset_shift(self) -> list[int]:
+        """Where libcst's code generation drops characters of the source, so that its offsets
+        can be mapped back: the generated offsets after which a character is missing.
+
+        libcst drops a form feed at the start of a line before an unindented statement
+        (``"\\f@app.get(...)"``); its offsets are then off by one from there on, which would
+        put findings and fixes in the wrong place. Only files with form feeds are compared.
+        """
+        if self._shift is None:
+            self._shift = []
+            text = self._text
+            if text is not None and "\f" in text:
+                self._shift = _dropped_offsets(text, self._module.code)
+        return self._shift
 
     def span(self, node: cst.CSTNode) -> tuple[int, int]:
         """The node's syntactic extent: without leading comments, blank lines and trailing newline."""
@@ -158,3 +187,33 @@ class NodeSpans:
         if node not in self._inclusive:
             self.compute((node,))
         return self._inclusive[node]
+
+
+def _dropped_offsets(text: str, generated: str) -> list[int]:
+    """For each character of ``text`` missing from ``generated`` (form feeds only), the
+    offset in ``generated`` where it is missing. Raises ValueError if the two differ
+    otherwise (offsets could not be trusted)."""
+    dropped = []
+    i = j = 0
+    while True:
+        # Jump over the common run, then account for one dropped form feed.
+        k = text.find("\f", i)
+        if k == -1:
+            if text[i:] != generated[j:]:
+                raise ValueError("libcst does not reproduce this file")
+            return dropped
+        run = k - i
+        if text[i:k] != generated[j : j + run]:
+            raise ValueError("libcst does not reproduce this file")
+        i, j = k, j + run
+        if generated.startswith("\f", j):
+            i += 1
+            j += 1
+        else:
+            dropped.append(j)
+            i += 1
+
+
+def _shifted(dropped: list[int], offset: int) -> int:
+    """``offset`` in the generated code, as an offset in the source (after dropped chars)."""
+    return offset + bisect.bisect_right(dropped, offset)
