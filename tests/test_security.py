@@ -106,6 +106,28 @@ def test_checked_code_is_never_imported_or_run(tmp_path: Path) -> None:
     assert (project / "app" / "m0.py").read_text().endswith("await asyncio.sleep(1)\n")
 
 
+def test_python_m_does_not_import_the_projects_modules(tmp_path: Path) -> None:
+    """``python -m`` puts the working directory first on sys.path: a project with a module
+    named like one of the linter's dependencies must not have it imported."""
+    marker = tmp_path / "EXECUTED"
+    payload = f"open({str(marker)!r}, 'a').write(__name__)\nimport os\nos._exit(42)\n"
+    project = tmp_path / "project"
+    for name in ("click.py", "libcst/__init__.py", "pydantic/__init__.py", "pathspec.py"):
+        path = project / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(payload)
+    (project / "app.py").write_text(BLOCKING)
+    proc = subprocess.run(
+        [sys.executable, "-m", "fastapi_lint", "check", "--no-cache", "app.py"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert not marker.exists()
+
+
 # -- links out of the project -------------------------------------------------------------------
 
 
