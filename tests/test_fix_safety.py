@@ -17,13 +17,14 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-from harness import FIXTURES, run
+from harness import FIXTURES, run, settings_for
 
 import fastapi_lint.runner
 import fastapi_lint.source
+from fastapi_lint.context import PendingFix
 from fastapi_lint.fixes import compiles
-from fastapi_lint.registry import FixAvailability, all_rules
-from fastapi_lint.runner import Runner
+from fastapi_lint.registry import FixAvailability, Rule, all_rules, rule_by_code
+from fastapi_lint.runner import Runner, RunOptions
 from fastapi_lint.source import WriteConflictError, read_source, write_source
 
 RULE_FIXTURES = FIXTURES / "rules"
@@ -111,6 +112,43 @@ def test_every_rule_with_a_fix_has_a_fixture_where_it_applies(tmp_path: Path) ->
     assert not missing, f"rules with a fix that no fixture exercises: {missing}"
 
 
+class _DropAsync(Rule):
+    """A rule whose fix is fine alone but clashes with FAPI101's: it turns ``async def`` into
+    ``def`` while FAPI101 adds an ``await`` in the body. Not registered (no ``code`` in the
+    class body), so that no other test sees it."""
+
+    name = "drop-async"
+    summary = "test rule"
+    fix_availability = FixAvailability.ALWAYS
+
+    def visit_FunctionDef(self, node: cst.FunctionDef, ctx) -> None:
+        if node.asynchronous is not None:
+            edit = ctx.replace(node.asynchronous, "")
+            ctx.report(node, "not async", fix=PendingFix.safe("Drop async", edit))
+
+
+_DropAsync.code = "FAPI999"
+_DropAsync.handlers = {cst.FunctionDef: "visit_FunctionDef"}
+_DropAsync.node_types = (cst.FunctionDef,)
+
+
+def test_fixes_that_clash_are_applied_one_at_a_time(tmp_path: Path) -> None:
+    """Together the two fixes give ``await`` in a ``def`` (does not compile): each is tried
+    alone, and the file ends up fixed and compiling instead of not fixed at all."""
+    path = _project(tmp_path)
+    settings = settings_for(tmp_path)
+    runner = Runner(settings, [rule_by_code("FAPI101"), _DropAsync], cwd=tmp_path)
+    result = runner.run(RunOptions(paths=[path], fix=True, use_cache=False, jobs=1))
+    (outcome,) = result.outcomes
+    # FAPI101's fix comes first (its import is at the top) and is kept; then the other
+    # would put an `await` in a `def`: refused, and said so.
+    assert path.read_text() == FIXED
+    assert outcome.fixes_applied == {"FAPI101": 1}
+    assert outcome.fix_error == (
+        "fixes for FAPI999 were not applied: the result would not parse or compile"
+    )
+
+
 # -- writing -----------------------------------------------------------------------------------
 
 
@@ -131,9 +169,9 @@ def test_a_file_changed_after_it_was_checked_is_not_overwritten(
     edited = BLOCKING + "\n# saved by an editor meanwhile\n"
     real_project_pass = Runner._project_pass
 
-    def edit_then_project_pass(self, outcomes, *args):
+    def edit_then_project_pass(self, outcomes, *args, **kwargs):
         path.write_text(edited)  # between the per-file pass and the fixes
-        return real_project_pass(self, outcomes, *args)
+        return real_project_pass(self, outcomes, *args, **kwargs)
 
     monkeypatch.setattr(Runner, "_project_pass", edit_then_project_pass)
     result = run(tmp_path, fix=True, diff=False)

@@ -361,11 +361,27 @@ class Runner:
                 return
             diagnostics = self._diagnostics_for(source, result, project)
         counts: dict[str, int] = {}
-        for _ in range(MAX_ROUNDS):
-            fixable = applicable(diagnostics, options.unsafe_fixes)
+        # A fix whose result does not parse, or does not compile while the original did, is
+        # refused. Fixes that are each fine may clash together (one rule adds an `await`,
+        # another turns the `async def` into a `def`): then they are applied one at a time,
+        # each round re-checking the text, and only the ones that break the file are dropped.
+        must_compile = compiles(original, source.display)
+        refused: set[tuple] = set()
+        refused_codes: set[str] = set()
+        one_at_a_time = False
+        rounds, limit = 0, MAX_ROUNDS
+        while rounds < limit:
+            rounds += 1
+            fixable = [
+                d
+                for d in applicable(diagnostics, options.unsafe_fixes)
+                if _fix_key(text, d) not in refused
+            ]
             if not fixable:
                 break
-            applied = apply_fixes(text, fixable, source_file.newline)
+            applied = apply_fixes(
+                text, fixable[:1] if one_at_a_time else fixable, source_file.newline
+            )
             if not applied.applied or applied.text == text:
                 break
             new_result, _ = self.checker.check(
@@ -375,17 +391,26 @@ class Runner:
                 source.is_package,
                 content_digest(source_file.encode(applied.text)),
             )
-            if new_result.syntax_error:
-                codes = ", ".join(sorted({d.code for d in applied.applied}))
-                outcome.fix_error = (
-                    f"fixes for {codes} were not applied: the result would not parse"
-                )
-                break
+            if new_result.syntax_error or (
+                must_compile and not compiles(applied.text, source.display)
+            ):
+                if len(applied.applied) > 1:
+                    one_at_a_time = True
+                    limit = rounds + MAX_ROUNDS + 2 * len(fixable)
+                else:
+                    refused.add(_fix_key(text, applied.applied[0]))
+                    refused_codes.add(applied.applied[0].code)
+                continue
             for diagnostic in applied.applied:
                 counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
             text = applied.text
             result = new_result
             diagnostics = self._diagnostics_for(source, result, project)
+        if refused_codes:
+            codes = ", ".join(sorted(refused_codes))
+            outcome.fix_error = (
+                f"fixes for {codes} were not applied: the result would not parse or compile"
+            )
         if text == original:
             return
         if compiles(original, source.display) and not compiles(text, source.display):
@@ -463,6 +488,15 @@ class Runner:
             self._fix_file(outcome, project, options, None, None, source_file=source_file)
         timings["total"] = time.perf_counter() - started
         return RunResult([outcome], [], [], timings, files_checked=1)
+
+
+def _fix_key(text: str, diagnostic: Diagnostic) -> tuple:
+    """A fix by what it does (rule, replaced text, new text): stable while offsets move."""
+    assert diagnostic.fix is not None
+    return (
+        diagnostic.code,
+        tuple((text[e.start : e.end], e.content) for e in diagnostic.fix.edits),
+    )
 
 
 def _mp_context():
