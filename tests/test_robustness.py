@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -400,6 +401,10 @@ def test_the_deep_stack_holds_the_depth_limit() -> None:
     with pytest.raises(ZeroDivisionError):
         DEEP_STACK.run(lambda: 1 / 0)
     assert DEEP_STACK.run(lambda: sys.getrecursionlimit()) > sys.getrecursionlimit()
+    # Stopped before a fork (no thread may be alive then), it starts again when needed.
+    DEEP_STACK.stop()
+    assert not any(t.name == "fastapi-lint" for t in threading.enumerate())
+    assert DEEP_STACK.run(lambda: threading.current_thread().name) == "fastapi-lint"
 
 
 # -- files that cannot be read ---------------------------------------------------------------

@@ -290,8 +290,9 @@ class DeepStack:
     """Runs calls on one long-lived thread with a large stack and a high recursion limit.
 
     The caller waits for each call, so nothing runs concurrently; the recursion limit (global
-    to the interpreter) is raised only while a call runs. After a fork (worker processes) the
-    child starts a thread of its own.
+    to the interpreter) is raised only while a call runs. The thread is stopped before the
+    process forks (worker processes: forking with threads alive may deadlock the child), and
+    started again on the next call, in the parent as in the child.
     """
 
     def __init__(self) -> None:
@@ -321,6 +322,7 @@ class DeepStack:
     def _ensure_started(self) -> None:
         if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
             return
+        self._thread = None
         self._pid = os.getpid()
         self._jobs = queue.SimpleQueue()
         previous = threading.stack_size()
@@ -340,10 +342,23 @@ class DeepStack:
             threading.stack_size(previous)
         raise RuntimeError("cannot start a thread to check files on")
 
+    def stop(self) -> None:
+        """End the thread (idle: every call has returned); the next call starts another."""
+        thread = self._thread
+        if thread is None or self._pid != os.getpid() or thread is threading.current_thread():
+            return
+        if thread.is_alive():
+            self._jobs.put(None)
+            thread.join()
+        self._thread = None
+
     @staticmethod
     def _loop(jobs: queue.SimpleQueue) -> None:
         while True:
-            job, reply, done = jobs.get()
+            item = jobs.get()
+            if item is None:
+                return
+            job, reply, done = item
             limit = sys.getrecursionlimit()
             try:
                 sys.setrecursionlimit(max(limit, RECURSION_LIMIT))
@@ -356,3 +371,5 @@ class DeepStack:
 
 
 DEEP_STACK = DeepStack()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=DEEP_STACK.stop)
