@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import warnings
 from pathlib import Path
 
 import pytest
@@ -130,6 +131,18 @@ def test_syntax_error_locations(tmp_path: Path, source: str, row: int, column: i
     code, findings, _ = lint(tmp_path)
     assert code == 1
     assert [(f[1], f[2], f[3]) for f in findings] == [(row, column, "FAPI001")]
+
+
+def test_no_warning_about_the_checked_code_is_printed(tmp_path: Path) -> None:
+    """Python warns about `"\\d"` when compiling: the linter compiles to locate syntax errors,
+    and that warning is not the user's business there."""
+    write(tmp_path, {"bad.py": 'x = "\\d"\ndef f(:\n'})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code, findings, stderr = lint(tmp_path)
+    assert [f[3] for f in findings] == ["FAPI001"]
+    assert not [w for w in caught if "escape sequence" in str(w.message)]
+    assert "escape sequence" not in stderr
 
 
 def test_syntax_error_file_is_never_fixed(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import traceback
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -187,7 +188,9 @@ def _describe_syntax_error(text: str, path: str, exc: cst.ParserSyntaxError) -> 
     """CPython's own message and location when it agrees the file is invalid (it is precise);
     libcst's otherwise (syntax newer than the running interpreter)."""
     try:
-        compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():  # the user's SyntaxWarnings are not ours to print
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as error:
         if error.lineno:
             return syntax_error_diagnostic(error.msg, error.lineno, max(error.offset or 1, 1))
