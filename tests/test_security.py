@@ -164,6 +164,15 @@ def _cache_file(project: Path) -> Path:
     return found
 
 
+def _cache_entries(project: Path) -> list[Path]:
+    """Every file the cache keeps results in (not its tag and .gitignore)."""
+    return sorted(
+        path
+        for path in (project / ".fastapi_lint_cache").rglob("*")
+        if path.is_file() and path.name not in ("CACHEDIR.TAG", ".gitignore")
+    )
+
+
 def _cached_project(tmp_path: Path) -> tuple[Path, str]:
     project = tmp_path / "project"
     project.mkdir()
@@ -171,9 +180,12 @@ def _cached_project(tmp_path: Path) -> tuple[Path, str]:
     (project / "clean.py").write_text("x = 1\n")
     reference = lint(project, "--no-cache", "--output-format", "concise").stdout
     lint(project)  # fills the cache
-    data = json.loads(_cache_file(project).read_text())  # plain JSON, nothing else
-    assert set(data) == {"format", "version", "files"}
-    assert set(data["files"]) == {"app.py", "clean.py"}
+    entries = _cache_entries(project)
+    assert entries
+    for path in entries:  # text and JSON (after a signature line, if any): data, not pickle
+        content = path.read_bytes()
+        assert not content.startswith(b"\x80")  # a pickle's protocol header
+        json.loads(content.decode("utf-8").rpartition("\n")[2] or content.decode("utf-8"))
     return project, reference
 
 
@@ -239,9 +251,21 @@ def test_corrupt_cache_entries_are_ignored(tmp_path: Path, change) -> None:
 )
 def test_corrupt_cache_files_are_ignored(tmp_path: Path, content: str) -> None:
     project, reference = _cached_project(tmp_path)
-    _cache_file(project).write_text(content, encoding="utf-8", errors="surrogateescape")
+    for path in _cache_entries(project):
+        path.write_text(content, encoding="utf-8", errors="surrogateescape")
     result = lint(project, "--output-format", "concise")
     assert result.stdout == reference
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.9, 0.99])
+def test_truncated_cache_files_are_ignored(tmp_path: Path, cut: float) -> None:
+    """A cache file cut short (a full disk, a killed process on a file system without atomic
+    rename) is a miss."""
+    project, reference = _cached_project(tmp_path)
+    for path in _cache_entries(project):
+        data = path.read_bytes()
+        path.write_bytes(data[: int(len(data) * cut)])
+    assert lint(project, "--output-format", "concise").stdout == reference
 
 
 def test_a_hostile_fix_in_the_cache_is_never_applied(tmp_path: Path) -> None:
@@ -285,7 +309,10 @@ def test_two_processes_on_one_tree_never_corrupt_the_cache_or_a_file(tmp_path: P
         outputs = [p.communicate(timeout=300) for p in (first, second)]
         for out, err in outputs:
             assert out == reference, err
-        json.loads(_cache_file(project).read_text())  # whole, valid JSON
+        # What they left in the cache is whole and right: a cached run says the same.
+        cached = lint(project, "-v", *concise)
+        assert cached.stdout == reference
+        assert "files: 0 checked, 24 from cache" in cached.stderr, cached.stderr
         # Change a few files between rounds: entries must follow.
         (project / "pkg" / f"m{round_}.py").write_text(BLOCKING + f"# round {round_}\n")
 
