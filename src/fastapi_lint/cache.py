@@ -22,6 +22,7 @@ import json
 import os
 import secrets
 import tempfile
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,9 @@ CACHEDIR_TAG = (
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
 _FORMAT = 4
+# Files modified less than this long ago are matched by content, never by timestamp: a write in
+# the same clock tick as the cached one would otherwise go unnoticed.
+_RACY_NS = 2_000_000_000
 
 try:  # orjson reads and writes a large project's cache several times faster
     import orjson
@@ -105,7 +109,7 @@ def read_signed(path: Path) -> Any | None:
         return None
     try:
         return _loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
@@ -226,6 +230,8 @@ class ResultCache:
         if digest is None:
             if cached_mtime != mtime_ns or cached_size != size:
                 return None
+            if time.time_ns() - mtime_ns < _RACY_NS:
+                return None  # too recent to trust the timestamp: the caller compares content
         elif digest != cached_digest:
             return None
         try:
@@ -278,6 +284,11 @@ class ResultCache:
         self._entries[key] = entry
 
     def put(self, key: str, mtime_ns: int, size: int, result: FileResult) -> None:
+        if time.time_ns() - mtime_ns < _RACY_NS:
+            # Modified just now: a second write within the file system's timestamp
+            # granularity, of the same size, would look unchanged. Such an entry is found
+            # by content digest only (as git does with "racily clean" entries).
+            mtime_ns = 0
         entry = [mtime_ns, size, result.digest, result.to_data()]
         self._entries[key] = entry
         self._updated[key] = entry

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import ast
 import traceback
+import warnings
 from collections import defaultdict
 
 from fastapi_lint.context import FileContext
 from fastapi_lint.diagnostics import Diagnostic, Location
 from fastapi_lint.lazy import cst
+from fastapi_lint.limits import DEEP_STACK, nesting_problem
 from fastapi_lint.noqa import parse_noqa
 from fastapi_lint.registry import Rule
 from fastapi_lint.results import FileResult, syntax_error_diagnostic
@@ -65,9 +67,40 @@ class FileChecker:
         keep_context: bool = False,
         positions: bool = True,
     ) -> tuple[FileResult, FileContext | None]:
-        """The file's result; its context too with ``keep_context`` (otherwise it is disposed
-        of, so that the tree is freed right away). Without ``positions`` the summary's spans
-        are left pending and facts carry no prepared fixes (see ``summary.PendingSpan``)."""
+        """Check one file; its context too with ``keep_context`` (otherwise it is disposed of,
+        so that the tree is freed right away). Without ``positions`` the summary's spans are
+        left pending and facts carry no prepared fixes (see ``summary.PendingSpan``).
+
+        Never raises: a file nested too deeply to parse safely gets a FAPI001, a failure
+        outside the rules a FAPI003 (the rest of the run goes on)."""
+        problem = nesting_problem(text, DEEP_STACK.max_tree_depth)
+        if problem is not None:
+            message, row, column = problem
+            result = FileResult(path=path, digest=digest, syntax_error=True)
+            result.diagnostics.append(syntax_error_diagnostic(message, row, column, prefix=""))
+            return result, None
+        try:
+            # On a thread with a large stack: libcst recurses once per level of the tree.
+            return DEEP_STACK.run(
+                lambda: self._check(
+                    text, path, module_name, is_package, digest, keep_context, positions
+                )
+            )
+        except Exception as exc:
+            result = FileResult(path=path, digest=digest, internal_error=True)
+            result.diagnostics.append(_file_internal_error(exc))
+            return result, None
+
+    def _check(
+        self,
+        text: str,
+        path: str,
+        module_name: str,
+        is_package: bool,
+        digest: str,
+        keep_context: bool,
+        positions: bool,
+    ) -> tuple[FileResult, FileContext | None]:
         result = FileResult(path=path, digest=digest)
         result.noqa = parse_noqa(text)
         try:
@@ -145,13 +178,38 @@ def _describe_syntax_error(text: str, path: str, exc: cst.ParserSyntaxError) -> 
     """CPython's own message and location when it agrees the file is invalid (it is precise);
     libcst's otherwise (syntax newer than the running interpreter)."""
     try:
-        compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():  # the user's SyntaxWarnings are not ours to print
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as error:
         if error.lineno:
             return syntax_error_diagnostic(error.msg, error.lineno, max(error.offset or 1, 1))
     except (ValueError, RecursionError, MemoryError):
         pass
+    else:  # CPython accepts what libcst does not (libcst's own limits)
+        return syntax_error_diagnostic(
+            f"libcst cannot parse this file, although Python accepts it ({exc.message})",
+            exc.raw_line,
+            exc.raw_column + 1,
+            prefix="",
+        )
     return syntax_error_diagnostic(exc.message, exc.raw_line, exc.raw_column + 1)
+
+
+def _file_internal_error(exc: BaseException) -> Diagnostic:
+    location = Location(1, 1)
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return Diagnostic(
+        code=InternalError.code,
+        name=InternalError.name,
+        message=f"The linter failed on this file ({detail}); no rule results for it. "
+        "Please report this with the file.",
+        start=0,
+        end=0,
+        location=location,
+        end_location=location,
+        noqa_row=1,
+    )
 
 
 def _internal_error(code: str, error: str) -> Diagnostic:

@@ -105,7 +105,7 @@ class FileContext:
         self.resolver = Resolver(self.module_name, self.walk)
         self.fastapi = build_fastapi_model(self.resolver, self.walk)
         self.summary = ModuleSummary(self.module_name, self.path, self.is_package)
-        self.spans = NodeSpans(self.module)
+        self.spans = NodeSpans(self.module, self.text)
 
     # -- reporting -----------------------------------------------------------------------
 

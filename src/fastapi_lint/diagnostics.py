@@ -127,10 +127,20 @@ class Diagnostic:
 
     @staticmethod
     def from_data(data: list[Any]) -> Diagnostic:
+        """The inverse of ``to_data``; raises (TypeError, ValueError) on data of the wrong
+        shape or types: cache files are untrusted."""
         (code, name, message, start, end, row, col, erow, ecol, fix, noqa_row, extra) = data
+        _typed(str, code, name, message)
+        _typed(int, start, end, row, col, erow, ecol, noqa_row)
+        if extra is not None and not isinstance(extra, dict):
+            raise TypeError("diagnostic data is not a mapping")
         fix_obj = None
         if fix is not None:
             fmessage, applicability, edits = fix
+            _typed(str, fmessage)
+            for s, e, c, _, _ in edits:
+                _typed(int, s, e)
+                _typed(str, c)
             fix_obj = Fix(
                 fmessage,
                 tuple(
@@ -157,4 +167,14 @@ def _loc_data(loc: Location | None) -> list[int] | None:
 
 
 def _loc_from(data: list[int] | None) -> Location | None:
-    return None if data is None else Location(data[0], data[1])
+    if data is None:
+        return None
+    row, column = data
+    _typed(int, row, column)
+    return Location(row, column)
+
+
+def _typed(kind: type, *values: Any) -> None:
+    for value in values:
+        if type(value) is not kind:
+            raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")

@@ -11,9 +11,10 @@ strings (not ``pathlib``) and matches plain directory names with a set lookup.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pathspec
@@ -37,6 +38,7 @@ class Discovery:
     files: list[SourcePath]
     skipped: list[tuple[str, str]]  # (path, reason) for verbose output
     missing: list[str]  # explicitly named paths that do not exist
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)  # directories, and why
 
 
 def display_path(path: Path | str, cwd: Path | str) -> str:
@@ -181,6 +183,7 @@ def discover(
     files: dict[str, SourcePath] = {}
     skipped: list[tuple[str, str]] = []
     missing: list[str] = []
+    unreadable: list[tuple[Path, str]] = []
 
     def add(path: str) -> None:
         if path not in files:
@@ -189,9 +192,15 @@ def discover(
 
     for given in paths:
         absolute = os.path.normpath(os.path.join(cwd_str, str(given)))
-        if not os.path.lexists(absolute):
+        try:
+            os.lstat(absolute)
+        except (FileNotFoundError, NotADirectoryError):
             missing.append(str(given))
             continue
+        except OSError as exc:  # a directory on the way that cannot be searched
+            _unreadable(exc, unreadable, "Cannot read the path: {reason}")
+            continue
+        # os.path's tests answer False instead of raising on permission errors.
         if not os.path.isdir(absolute):
             # Named explicitly: checked even when excluded, unless --force-exclude (pre-commit
             # passes every staged file by name).
@@ -207,7 +216,9 @@ def discover(
             continue
         walker = ignorer.for_start(absolute)
         chains: dict[str, list[str]] = {}
-        for directory, dirnames, filenames in os.walk(absolute, followlinks=False):
+        for directory, dirnames, filenames in os.walk(
+            absolute, followlinks=False, onerror=lambda exc: _unreadable(exc, unreadable)
+        ):
             chain = chains.get(directory)
             if chain is None:
                 chain = walker.chain_for(directory) if walker.respect_gitignore else []
@@ -241,7 +252,47 @@ def discover(
                     add(child)
                 else:
                     skipped.append((display_path(child, cwd_str), reason))
-    return Discovery(sorted(files.values(), key=lambda f: f.display), skipped, missing)
+    _drop_links_to_checked_files(files, skipped, cwd_str)
+    return Discovery(
+        sorted(files.values(), key=lambda f: f.display), skipped, missing, sorted(unreadable)
+    )
+
+
+def _unreadable(
+    exc: OSError,
+    unreadable: list[tuple[Path, str]],
+    message: str = "Cannot read the directory: {reason}; the files in it were not checked",
+) -> None:
+    """A path that cannot be read: reported, since its files would be missed silently."""
+    if exc.filename is not None:
+        reason = "permission denied" if isinstance(exc, PermissionError) else exc.strerror
+        unreadable.append(
+            (Path(os.path.abspath(exc.filename)), message.format(reason=reason or exc))
+        )
+
+
+def _drop_links_to_checked_files(
+    files: dict[str, SourcePath], skipped: list[tuple[str, str]], cwd: str
+) -> None:
+    """A linked file whose target is checked under its own name is checked once: reporting
+    it twice is noise, and fixing it twice would write the same file twice."""
+    links = {path for path in files if os.path.islink(path)}
+    if not links:
+        return
+    checked: set[tuple[int, int]] = set()
+    for path in files:
+        if path not in links:
+            with contextlib.suppress(OSError):
+                st = os.stat(path)
+                checked.add((st.st_dev, st.st_ino))
+    for link in sorted(links):
+        try:
+            st = os.stat(link)
+        except OSError:  # broken or a loop: reported when read
+            continue
+        if (st.st_dev, st.st_ino) in checked:
+            del files[link]
+            skipped.append((display_path(link, cwd), "symbolic link to a file checked already"))
 
 
 def _excluded_ancestor(ignorer: _Ignorer, path: str) -> str | None:

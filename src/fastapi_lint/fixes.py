@@ -51,6 +51,8 @@ def apply_fixes(text: str, diagnostics: list[Diagnostic], newline: str = "\n") -
     for diagnostic in sorted(diagnostics, key=lambda d: (d.fix.start, d.start)):  # type: ignore[union-attr]
         assert diagnostic.fix is not None
         edits = diagnostic.fix.edits
+        if any(not 0 <= edit.start <= edit.end <= len(text) for edit in edits):
+            continue  # offsets outside the text: not this text's fix
         if any(_overlaps(edit, chosen) for edit in edits):
             continue
         for edit in edits:

@@ -50,6 +50,10 @@ class NoqaDirectives:
     @staticmethod
     def from_data(data: list) -> NoqaDirectives:
         lines, file_all, file_codes = data
+        if not isinstance(file_all, bool) or not all(
+            isinstance(c, str) for codes in (file_codes, *lines.values()) for c in codes or ()
+        ):
+            raise TypeError("malformed noqa directives")  # untrusted cache data
         return NoqaDirectives(
             {
                 int(row): (frozenset(codes) if codes is not None else None)

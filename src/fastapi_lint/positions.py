@@ -9,7 +9,6 @@ generation pass (about a seventh of a parse) records offsets for exactly those n
 from __future__ import annotations
 
 import bisect
-import contextlib
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -152,23 +151,55 @@ def _offset_state_class() -> type:
 class NodeSpans:
     """Offsets of selected nodes of one module; ``compute`` runs one codegen pass for a batch."""
 
-    __slots__ = ("_inclusive", "_module", "_syntactic")
+    __slots__ = ("_inclusive", "_module", "_shift", "_syntactic", "_text")
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, text: str | None = None) -> None:
         self._module = module
         # Keyed by id(node): the tree is alive as long as this object is.
         self._syntactic: dict[int, tuple[int, int]] = {}
         self._inclusive: dict[int, tuple[int, int]] = {}
+        self._text = text
+        self._shift: list[int] | None = None
 
     def compute(self, nodes: Iterable[cst.CSTNode]) -> None:
         wanted = {id(n) for n in nodes} - self._inclusive.keys()
         if not wanted:
             return
         state = _offset_state_class()(self._module, wanted)
-        with contextlib.suppress(_Done):
+        finished = True
+        try:
             self._module._codegen(state)
+        except _Done:
+            finished = False
+        shift = self._offset_shift()
+        text = self._text
+        if finished and text is not None and state.offset + len(shift) != len(text):
+            # libcst drops a last lone "\r" (old Mac line endings): harmless, it is the end.
+            # Any other difference would misplace findings and fixes: fail the file (FAPI003).
+            lone_cr = text.endswith("\r") and not text.endswith("\r\n")
+            if not (lone_cr and state.offset + len(shift) == len(text) - 1):
+                raise ValueError("libcst does not reproduce this file exactly")
+        if shift:
+            for offsets in (state.inclusive, state.syntactic):
+                for key, (start, end) in offsets.items():
+                    offsets[key] = (_shifted(shift, start), _shifted(shift, end))
         self._inclusive.update(state.inclusive)
         self._syntactic.update(state.syntactic)
+
+    def _offset_shift(self) -> list[int]:
+        """Where libcst's code generation drops characters of the source, so that its offsets
+        can be mapped back: the generated offsets after which a character is missing.
+
+        libcst drops a form feed at the start of a line before an unindented statement
+        (``"\\f@app.get(...)"``); its offsets are then off by one from there on, which would
+        put findings and fixes in the wrong place. Only files with form feeds are compared.
+        """
+        if self._shift is None:
+            self._shift = []
+            text = self._text
+            if text is not None and "\f" in text:
+                self._shift = _dropped_offsets(text, self._module.code)
+        return self._shift
 
     def span(self, node: cst.CSTNode) -> tuple[int, int]:
         """The node's syntactic extent: without leading comments, blank lines and trailing newline."""
@@ -183,3 +214,33 @@ class NodeSpans:
         if key not in self._inclusive:
             self.compute((node,))
         return self._inclusive[key]
+
+
+def _dropped_offsets(text: str, generated: str) -> list[int]:
+    """For each character of ``text`` missing from ``generated`` (form feeds only), the
+    offset in ``generated`` where it is missing. Raises ValueError if the two differ
+    otherwise (offsets could not be trusted)."""
+    dropped = []
+    i = j = 0
+    while True:
+        # Jump over the common run, then account for one dropped form feed.
+        k = text.find("\f", i)
+        if k == -1:
+            if text[i:] != generated[j:]:
+                raise ValueError("libcst does not reproduce this file")
+            return dropped
+        run = k - i
+        if text[i:k] != generated[j : j + run]:
+            raise ValueError("libcst does not reproduce this file")
+        i, j = k, j + run
+        if generated.startswith("\f", j):
+            i += 1
+            j += 1
+        else:
+            dropped.append(j)
+            i += 1
+
+
+def _shifted(dropped: list[int], offset: int) -> int:
+    """``offset`` in the generated code, as an offset in the source (after dropped chars)."""
+    return offset + bisect.bisect_right(dropped, offset)

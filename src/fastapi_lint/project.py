@@ -7,6 +7,7 @@ Nothing here parses source: unchanged modules come straight from the cache.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -378,7 +379,12 @@ def run_project_rules(
         report = ModuleReport(module)
         for rule in project_rules:
             report.rule = type(rule)
-            rule.check_module(module, project, report)
+            reported = len(report.diagnostics)
+            try:
+                rule.check_module(module, project, report)
+            except Exception as exc:  # a broken rule must not take the run down
+                del report.diagnostics[reported:]  # half-done: dropped
+                report.diagnostics.append(_project_rule_failed(rule.code, exc))
         directives = noqa.get(module.path)
         found = report.diagnostics
         if directives is not None:
@@ -396,6 +402,24 @@ def refine_diagnostics(
     for diagnostic in diagnostics:
         rule = rules_by_code.get(diagnostic.code)
         if rule is not None and diagnostic.data:
-            diagnostic = rule.refine(diagnostic, project)
+            # On failure the per-file message stands (its data may come from a cache file).
+            with contextlib.suppress(Exception):
+                diagnostic = rule.refine(diagnostic, project)
         refined.append(diagnostic)
     return refined
+
+
+def _project_rule_failed(code: str, exc: Exception) -> Diagnostic:
+    import traceback
+
+    from fastapi_lint.rules.meta import InternalError
+
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return Diagnostic(
+        code=InternalError.code,
+        name=InternalError.name,
+        message=f"Rule {code} failed in the project pass on this module ({detail}); other "
+        "rules still ran. Please report this with the file.",
+        start=0,
+        end=0,
+    )

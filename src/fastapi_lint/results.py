@@ -54,12 +54,14 @@ class FileResult:
         )
 
 
-def syntax_error_diagnostic(message: str, row: int, column: int) -> Diagnostic:
+def syntax_error_diagnostic(
+    message: str, row: int, column: int, prefix: str = "SyntaxError: "
+) -> Diagnostic:
     location = Location(row, column)
     return Diagnostic(
         code=SyntaxErrorRule.code,
         name=SyntaxErrorRule.name,
-        message=f"SyntaxError: {message}",
+        message=f"{prefix}{message}",
         start=0,
         end=0,
         location=location,

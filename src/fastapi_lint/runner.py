@@ -157,14 +157,16 @@ def check_bytes(checker, source: SourcePath, data: bytes, positions: bool = True
     return result
 
 
-def io_error_result(source: SourcePath, message: str) -> FileResult:
+def io_error_result(
+    source: SourcePath, message: str, prefix: str = "Cannot read the file: "
+) -> FileResult:
     location = Location(1, 1)
     result = FileResult(path=source.display, digest="")
     result.diagnostics.append(
         Diagnostic(
             code=IOError_.code,
             name=IOError_.name,
-            message=f"Cannot read the file: {message}",
+            message=f"{prefix}{message}",
             start=0,
             end=0,
             location=location,
@@ -229,6 +231,7 @@ class Runner:
         results: dict[SourcePath, FileResult] = {}
         todo: list[tuple[SourcePath, bytes]] = []
         stats: dict[SourcePath, tuple[int, int]] = {}
+        from_cache: set[SourcePath] = set()
         for source in [*found.files, *context]:
             try:
                 st = os.stat(source.path)
@@ -236,7 +239,12 @@ class Runner:
             except OSError:
                 stats[source] = (0, 0)
         snapshot_stats = {self.cache_key(s): stat for s, stat in stats.items()}
-        reusable = cache is not None and not (options.fix or options.diff) and not found.missing
+        reusable = (
+            cache is not None
+            and not (options.fix or options.diff)
+            and not found.missing
+            and not found.unreadable
+        )
         if reusable:
             last = cache.last_run(snapshot_stats)
             if last is not None:
@@ -262,6 +270,7 @@ class Runner:
                 hit = cache.get(key, *stats[source], display=source.display)
                 if hit is not None:
                     results[source] = hit
+                    from_cache.add(source)
                     cached += 1
                     continue
             try:
@@ -274,6 +283,7 @@ class Runner:
                 if hit is not None:
                     results[source] = hit
                     cache.put(key, *stats[source], hit)
+                    from_cache.add(source)
                     cached += 1
                     continue
             todo.append((source, data))
@@ -288,6 +298,9 @@ class Runner:
         timings["per_file"] = time.perf_counter() - t0
 
         outcomes = [FileOutcome(source, results[source]) for source in found.files]
+        for directory, reason in found.unreadable:
+            source = SourcePath(directory, display_path(directory, self.cwd), "", False)
+            outcomes.append(FileOutcome(source, io_error_result(source, reason, prefix="")))
         # The project's other files: their summaries give cross-module facts, nothing of
         # theirs is reported.
         context_outcomes = [FileOutcome(source, results[source]) for source in context]
@@ -298,7 +311,14 @@ class Runner:
         t0 = time.perf_counter()
         if options.fix or options.diff:
             for outcome in outcomes:
-                self._fix_file(outcome, project, options, cache, stats.get(outcome.source))
+                self._fix_file(
+                    outcome,
+                    project,
+                    options,
+                    cache,
+                    stats.get(outcome.source),
+                    recheck=outcome.source in from_cache,
+                )
         timings["fixes"] = time.perf_counter() - t0
 
         if cache is not None:
@@ -498,7 +518,14 @@ class Runner:
         cache: ResultCache | None,
         stat: tuple[int, int] | None,
         source_file: SourceFile | None = None,
+        recheck: bool = False,
     ) -> None:
+        """Apply the fixes of one file, re-checking after each round, and write it.
+
+        Fixes are computed from the very bytes that are rewritten: a file that changed since
+        it was checked is left alone (reported), and fixes never come from the cache (a
+        cache directory may come from an untrusted checkout): a cached result is re-checked.
+        """
         if outcome.result.syntax_error or not applicable(outcome.diagnostics, options.unsafe_fixes):
             return
         source = outcome.source
@@ -510,16 +537,46 @@ class Runner:
                 outcome.fix_error = f"not fixed: {exc}"
                 return
             source_file.size = len(data)
+            if not recheck and source_file.digest != outcome.result.digest:
+                self._not_written(outcome, "the file changed on disk while it was being checked")
+                return
         original = source_file.text
         text = original
         diagnostics = outcome.diagnostics
         result = outcome.result
+        if recheck:
+            result, _ = self.checker.check(
+                text, source.display, source.module, source.is_package, source_file.digest
+            )
+            if result.syntax_error or result.internal_error:
+                return
+            diagnostics = self._diagnostics_for(source, result, project)
         counts: dict[str, int] = {}
-        for _ in range(MAX_ROUNDS):
-            fixable = applicable(diagnostics, options.unsafe_fixes)
+        # A fix whose result does not parse, or does not compile while the original did, is
+        # refused. Fixes that are each fine may clash together (one rule adds an `await`,
+        # another turns the `async def` into a `def`): then they are applied one at a time,
+        # each round re-checking the text, and only the ones that break the file are dropped.
+        must_compile = compiles(original, source.display)
+        refused: set[tuple] = set()
+        refused_codes: set[str] = set()
+        one_at_a_time = False
+        rounds, limit = 0, MAX_ROUNDS
+        while rounds < limit:
+            rounds += 1
+            # In the order apply_fixes takes them: the first edit of the file first.
+            fixable = sorted(
+                (
+                    d
+                    for d in applicable(diagnostics, options.unsafe_fixes)
+                    if _fix_key(text, d) not in refused
+                ),
+                key=lambda d: (d.fix.start, d.start),  # type: ignore[union-attr]
+            )
             if not fixable:
                 break
-            applied = apply_fixes(text, fixable, source_file.newline)
+            applied = apply_fixes(
+                text, fixable[:1] if one_at_a_time else fixable, source_file.newline
+            )
             if not applied.applied or applied.text == text:
                 break
             new_result, _ = self.checker.check(
@@ -529,48 +586,77 @@ class Runner:
                 source.is_package,
                 content_digest(source_file.encode(applied.text)),
             )
-            if new_result.syntax_error:
-                codes = ", ".join(sorted({d.code for d in applied.applied}))
-                outcome.fix_error = (
-                    f"fixes for {codes} were not applied: the result would not parse"
-                )
-                break
+            if new_result.syntax_error or (
+                must_compile and not compiles(applied.text, source.display)
+            ):
+                if len(applied.applied) > 1:
+                    one_at_a_time = True
+                    limit = rounds + MAX_ROUNDS + 2 * len(fixable)
+                else:
+                    refused.add(_fix_key(text, applied.applied[0]))
+                    refused_codes.add(applied.applied[0].code)
+                continue
             for diagnostic in applied.applied:
                 counts[diagnostic.code] = counts.get(diagnostic.code, 0) + 1
             text = applied.text
             result = new_result
             diagnostics = self._diagnostics_for(source, result, project)
+        if refused_codes:
+            codes = ", ".join(sorted(refused_codes))
+            outcome.fix_error = (
+                f"fixes for {codes} were not applied: the result would not parse or compile"
+            )
         if text == original:
             return
         if compiles(original, source.display) and not compiles(text, source.display):
             outcome.fix_error = "fixes were not applied: the fixed file would not compile"
+            return
+        if options.diff or options.stdin_data is not None:
+            outcome.original_text = original
+            outcome.fixed_text = text
+            outcome.fixes_applied = counts
+            outcome.result = result
+            outcome.diagnostics = diagnostics
+            return
+        try:
+            write_source(source.path, source_file, text)
+        except WriteConflictError as exc:
+            self._not_written(outcome, str(exc))
+            return
+        except OSError as exc:
+            self._not_written(outcome, exc.strerror or str(exc))
             return
         outcome.original_text = original
         outcome.fixed_text = text
         outcome.fixes_applied = counts
         outcome.result = result
         outcome.diagnostics = diagnostics
-        if options.diff or options.stdin_data is not None:
-            return
-        try:
-            write_source(source.path, source_file, text)
-        except WriteConflictError as exc:
-            outcome.fix_error = f"not written: {exc}"
-            outcome.fixed_text = None
-            outcome.fixes_applied = {}
-            outcome.result = outcome.result
-            return
-        except OSError as exc:
-            outcome.fix_error = f"not written: {exc.strerror or exc}"
-            outcome.fixed_text = None
-            outcome.fixes_applied = {}
-            return
         if cache is not None:
             try:
                 st = os.stat(source.path)
                 cache.put(self.cache_key(source), st.st_mtime_ns, st.st_size, result)
             except OSError:
                 pass
+
+    @staticmethod
+    def _not_written(outcome: FileOutcome, reason: str) -> None:
+        """The fixes of ``outcome`` could not be written: its findings stand, plus a FAPI002."""
+        location = Location(1, 1)
+        outcome.diagnostics = sorted(
+            [
+                *outcome.diagnostics,
+                Diagnostic(
+                    code=IOError_.code,
+                    name=IOError_.name,
+                    message=f"Fixes not written: {reason}; the file was left unchanged",
+                    start=0,
+                    end=0,
+                    location=location,
+                    end_location=location,
+                ),
+            ],
+            key=Diagnostic.sort_key,
+        )
 
     # -- stdin --------------------------------------------------------------------------
 
@@ -661,6 +747,15 @@ def is_project_root(root: Path, settings: Settings) -> bool:
         settings.config_file is not None
         or (root / "pyproject.toml").is_file()
         or (root / ".git").exists()
+    )
+
+
+def _fix_key(text: str, diagnostic: Diagnostic) -> tuple:
+    """A fix by what it does (rule, replaced text, new text): stable while offsets move."""
+    assert diagnostic.fix is not None
+    return (
+        diagnostic.code,
+        tuple((text[e.start : e.end], e.content) for e in diagnostic.fix.edits),
     )
 
 

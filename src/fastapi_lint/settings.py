@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -140,13 +141,14 @@ def find_config(start: Path) -> tuple[Path | None, Path]:
     """(config file, project root): the nearest pyproject.toml with our table, else the nearest
     pyproject.toml (for the root only), else the top of the git work tree, else ``start``."""
     start = start.resolve()
-    if start.is_file():
+    # os.path's tests answer False where Path's raise (a directory that cannot be searched).
+    if os.path.isfile(start):
         start = start.parent
     nearest_pyproject: Path | None = None
     git_top: Path | None = None
     for directory in (start, *start.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
+        if os.path.isfile(candidate):
             if nearest_pyproject is None:
                 nearest_pyproject = candidate
             if _has_tool_table(candidate):
@@ -162,17 +164,20 @@ def find_config(start: Path) -> tuple[Path | None, Path]:
 
 
 def _has_tool_table(path: Path) -> bool:
+    """Whether ``path`` configures fastapi-lint. A table that is there but broken (invalid
+    TOML, not UTF-8, not a table) counts: ``load_settings`` then reports the problem."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        data = path.read_bytes()
+    except OSError:
         return False
-    if f"[tool.{TOOL_TABLE}" not in text and f'"{TOOL_TABLE}"' not in text:
+    if TOOL_TABLE.encode() not in data:
         return False
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return True  # let load_settings report the syntax error
-    return isinstance(data.get("tool", {}).get(TOOL_TABLE), dict)
+        parsed = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return True
+    tool = parsed.get("tool")
+    return isinstance(tool, dict) and TOOL_TABLE in tool
 
 
 def _read_table(path: Path) -> dict[str, Any]:
@@ -180,14 +185,19 @@ def _read_table(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: configuration is not UTF-8 text") from None
+    except UnicodeDecodeError as exc:
+        data = exc.object[: exc.start]
+        row, column = data.count(b"\n") + 1, exc.start - (data.rfind(b"\n") + 1) + 1
+        raise ConfigError(
+            f"{path}: configuration is not UTF-8 text (invalid byte at line {row}, column {column})"
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {_toml_error(exc, text)}") from None
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get(TOOL_TABLE, {})
+        tool = data.get("tool", {})
+        table = tool.get(TOOL_TABLE, {}) if isinstance(tool, dict) else {}
         where = f"[tool.{TOOL_TABLE}]"
     else:
         table, where = data, "top level"
@@ -231,8 +241,12 @@ def _describe_validation_error(path: Path, where: str, error) -> str:
             "`FAPI1`, or an existing code such as `FAPI101` (see `fastapi-lint rule --all`)"
         )
     expected = _EXPECTED.get(key, "a value of the documented type")
-    detail = ".".join(loc[1:])
-    inner = f" (at `{detail}`)" if detail else ""
+    # Where inside the value: `per-file-ignores."tests/*.py"[1]`, `select[0]`.
+    detail = "".join(
+        f"[{part}]" if isinstance(part, int) else f".{json.dumps(part)}"
+        for part in first["loc"][1:]
+    )
+    inner = f" (at `{key}{detail}`)" if detail else ""
     return f"{path}: {where}: `{key}` must be {expected}{inner}; got {first['input']!r}"
 
 
@@ -260,7 +274,7 @@ def load_settings(start: Path, config_path: Path | None = None) -> Settings:
     """The settings for a run whose paths start at ``start``."""
     if config_path is not None:
         config_path = config_path.resolve()
-        if not config_path.is_file():
+        if not os.path.isfile(config_path):
             raise ConfigError(f"{config_path}: configuration file not found")
         config_file: Path | None = config_path
         root = config_path.parent
@@ -273,7 +287,7 @@ def load_settings(start: Path, config_path: Path | None = None) -> Settings:
         _apply(settings, _validated(raw, config_file, where, root))
     if not settings.src:
         settings.src = [root]
-        if (root / "src").is_dir():
+        if os.path.isdir(root / "src"):
             settings.src.append(root / "src")
     if settings.cache_dir is None:
         settings.cache_dir = root / DEFAULT_CACHE_DIR

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import hashlib
 import io
 import os
@@ -15,6 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+_ANY_WRITE = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+
+
+def _owner(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_uid, st.st_gid
 
 
 class SourceReadError(Exception):
@@ -67,7 +76,14 @@ def decode_source(data: bytes) -> tuple[str, str, bool]:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        raise SourceDecodeError(str(exc)) from None
+        message = str(exc)
+        if message == "encoding problem: utf-8" and data.startswith(codecs.BOM_UTF8):
+            message += " (a UTF-8 byte order mark, but another encoding declared)"
+        if not message.startswith("invalid or missing encoding declaration"):
+            raise SourceDecodeError(message, _cookie_row(data)) from None
+        # No declaration and the first lines are not UTF-8: decoding as UTF-8 below says
+        # exactly which byte is wrong, and where.
+        encoding = "utf-8"
     bom = False
     if encoding == "utf-8-sig":
         bom = data.startswith(codecs.BOM_UTF8)
@@ -87,6 +103,12 @@ def decode_source(data: bytes) -> tuple[str, str, bool]:
     except LookupError:
         raise SourceDecodeError(f"unknown encoding {encoding!r}") from None
     return text, encoding, bom
+
+
+def _cookie_row(data: bytes) -> int:
+    """The line of the encoding declaration (1 or 2) a detection error is about."""
+    lines = data.split(b"\n", 2)
+    return 2 if len(lines) > 1 and b"coding" in lines[1] and b"coding" not in lines[0] else 1
 
 
 def source_from_bytes(data: bytes) -> SourceFile:
@@ -117,6 +139,8 @@ def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
     except IsADirectoryError:
         raise SourceReadError("is a directory") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise SourceReadError("symbolic link loop") from None
         raise SourceReadError(exc.strerror or str(exc)) from None
     return data, st
 
@@ -150,7 +174,9 @@ def write_source(path: Path, original: SourceFile, new_text: str) -> None:
         raise WriteConflictError(f"cannot re-read before writing: {exc.strerror or exc}") from None
     if content_digest(current) != original.digest or st.st_size != original.size:
         raise WriteConflictError("the file changed on disk while it was being checked")
-    if not os.access(path, os.W_OK):
+    # By its mode bits too: root may write anything, but a file nobody may write is meant
+    # to stay as it is.
+    if not os.access(path, os.W_OK) or not st.st_mode & _ANY_WRITE:
         raise WriteConflictError("the file is read-only")
     directory = path.parent
     fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
@@ -159,6 +185,10 @@ def write_source(path: Path, original: SourceFile, new_text: str) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if hasattr(os, "chown") and (st.st_uid, st.st_gid) != _owner(tmp_name):
+            # Keep the owner when allowed (root fixing someone's file); else it is ours.
+            with contextlib.suppress(OSError):
+                os.chown(tmp_name, st.st_uid, st.st_gid)
         os.chmod(tmp_name, stat.S_IMODE(st.st_mode))
         os.replace(tmp_name, path)
     except BaseException:

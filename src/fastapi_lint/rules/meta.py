@@ -18,7 +18,7 @@ class SyntaxErrorRule(Rule):
 class IOError_(Rule):
     code = "FAPI002"
     name = "io-error"
-    summary = "The file could not be read"
+    summary = "The file could not be read, or its fixes could not be written"
     always_enabled = True
 
 
