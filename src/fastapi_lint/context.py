@@ -31,7 +31,8 @@ class PendingEdit:
     """An edit anchored on a node; turned into offsets when the file is done.
 
     ``where``: "replace" the node's syntactic span, insert "before" or "after" it, "line_before"
-    (at the start of the node's line) or "line_after" (after the newline ending the node), or
+    (at the start of the node's line) or "line_after" (after the newline ending the node),
+    "lines" (replace the whole lines the node's syntactic span is on, newline included), or
     "offsets" with explicit ``start``/``end``.
     """
 
@@ -145,6 +146,11 @@ class FileContext:
     @staticmethod
     def line_after(node: cst.CSTNode, content: str) -> PendingEdit:
         return PendingEdit(node, content, "line_after")
+
+    @staticmethod
+    def remove_lines(node: cst.CSTNode, content: str = "") -> PendingEdit:
+        """Replace the whole lines ``node`` is on (comments on them included) with ``content``."""
+        return PendingEdit(node, content, "lines")
 
     @staticmethod
     def at_offsets(start: int, end: int, content: str) -> PendingEdit:
@@ -276,6 +282,14 @@ class FileContext:
             elif edit.where == "line_after":
                 full_end = self.spans.full_span(edit.node)[1]
                 start = end = max(full_end, node_end)
+            elif edit.where == "lines":
+                start = index.line_start(index.location(node_start).row)
+                last_row = index.location(max(node_start, node_end - 1)).row
+                end = (
+                    index.line_start(last_row + 1)
+                    if last_row < index.line_count()
+                    else len(self.text)
+                )
             else:  # pragma: no cover - programming error
                 raise ValueError(f"unknown edit anchor {edit.where!r}")
         return Edit(start, end, edit.content, index.location(start), index.location(end))

@@ -5,6 +5,13 @@
 assignments, annotations, parameters, ``with`` targets, ``self`` attributes and the return types
 of known factories. Both are flow-insensitive: a name bound to values of different types in the
 same scope has no type, so rules stay quiet rather than guess.
+
+A type is spelled as a string: ``pkg.User`` is an instance of that class, or the result of calling
+``pkg.User`` when the module alone cannot tell a class from a function (the project pass settles
+it, see ``Project.value_type``); ``type[pkg.User]`` is the class itself; ``list[pkg.User]`` is a
+homogeneous collection (list, set, sequence, iterable...) whose elements are ``pkg.User``;
+``element[pkg.load]`` is an element of such a value the module cannot see into (what the
+imported ``pkg.load`` returns).
 """
 
 from __future__ import annotations
@@ -14,8 +21,22 @@ import sys
 
 import libcst as cst
 
-from fastapi_lint.knowledge.names import ANNOTATED, OPTIONAL, UNION, canonical
-from fastapi_lint.knowledge.types import PATH_TYPES, RETURN_TYPES
+from fastapi_lint.knowledge.names import (
+    ANNOTATED,
+    CLASS_OBJECT_ORIGINS,
+    CLASSMETHOD_DECORATORS,
+    COLLECTION_ORIGINS,
+    OPTIONAL,
+    TUPLE_ORIGINS,
+    UNION,
+    canonical,
+)
+from fastapi_lint.knowledge.types import (
+    CONSTRUCTOR_METHODS,
+    COPY_METHODS,
+    PATH_TYPES,
+    RETURN_TYPES,
+)
 from fastapi_lint.scope import Binding, BindingKind, ClassInfo, Frame, FrameKind
 from fastapi_lint.walk import WalkResult
 
@@ -33,6 +54,32 @@ def dotted_name(node: cst.BaseExpression | None) -> str | None:
         base = dotted_name(node.value)
         return None if base is None else f"{base}.{node.attr.value}"
     return None
+
+
+def collection_of(element: str) -> str:
+    """The type of a homogeneous collection of ``element`` values."""
+    return f"list[{element}]"
+
+
+def element_of(type_name: str | None) -> str | None:
+    """The type of the elements of a value of type ``type_name``, when it is a collection."""
+    if type_name is not None and type_name.startswith("list[") and type_name.endswith("]"):
+        return type_name[5:-1]
+    return None
+
+
+def class_object_of(type_name: str | None) -> str | None:
+    """``pkg.User`` for ``type[pkg.User]`` (the class itself), else None."""
+    if type_name is not None and type_name.startswith("type[") and type_name.endswith("]"):
+        return type_name[5:-1]
+    return None
+
+
+def _is_opaque_type(type_name: str) -> bool:
+    """Types whose elements only the project pass can know: results of imported callables."""
+    return not type_name.startswith(("list[", "type[", "element[")) and not _is_builtin_or_stdlib(
+        type_name
+    )
 
 
 def string_value(node: cst.BaseExpression | None) -> str | None:
@@ -203,6 +250,8 @@ class Resolver:
             return None
         if isinstance(node, cst.Await):
             return self.infer_type(node.expression, frame)
+        if isinstance(node, cst.Subscript):
+            return self._subscript_type(node, frame)
         if isinstance(node, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)):
             return "str"
         if isinstance(node, cst.Integer):
@@ -214,9 +263,11 @@ class Resolver:
         return None
 
     def _binding_type(self, binding: Binding, scope: Frame) -> str | None:
+        kind = binding.kind
+        if kind is BindingKind.LOOP:
+            return self._loop_target_type(binding)
         if binding.opaque:
             return None
-        kind = binding.kind
         if binding.annotation is not None and kind in (BindingKind.ASSIGN, BindingKind.PARAM):
             return self.annotation_type(binding.annotation, self._annotation_frame(binding, scope))
         if kind is BindingKind.PARAM:
@@ -224,6 +275,37 @@ class Resolver:
         if kind in (BindingKind.ASSIGN, BindingKind.WITH) and binding.value is not None:
             return self.infer_type(binding.value, scope)
         return None
+
+    def _loop_target_type(self, binding: Binding) -> str | None:
+        """``user`` in ``for user in users`` (or a comprehension), when ``users`` is a collection."""
+        loop = binding.node
+        if not isinstance(loop, (cst.For, cst.CompFor)) or loop.asynchronous is not None:
+            return None
+        target = loop.target
+        if not isinstance(target, cst.Name) or target.value != binding.name:
+            return None
+        return self.element_type(loop.iter)
+
+    def element_type(self, node: cst.BaseExpression, frame: Frame | None = None) -> str | None:
+        """The type of the elements of the collection ``node`` evaluates to."""
+        collection = self.infer_type(node, frame)
+        if collection is None:
+            return None
+        element = element_of(collection)
+        if element is not None:
+            return element
+        if _is_opaque_type(collection) and collection not in self.classes_by_qualname:
+            return f"element[{collection}]"
+        return None
+
+    def _subscript_type(self, node: cst.Subscript, frame: Frame) -> str | None:
+        if len(node.slice) != 1:
+            return None
+        index = node.slice[0].slice
+        if isinstance(index, cst.Slice):
+            collection = self.infer_type(node.value, frame)
+            return collection if element_of(collection) is not None else None
+        return self.element_type(node.value, frame)
 
     def _annotation_frame(self, binding: Binding, scope: Frame) -> Frame:
         # Parameter annotations are evaluated where the function is defined.
@@ -244,7 +326,10 @@ class Resolver:
         if "staticmethod" in decorators:
             return None
         owner = self.local(function.klass.qualname)
-        if "classmethod" in decorators or function.name in ("__new__", "__init_subclass__"):
+        if function.name in ("__new__", "__init_subclass__") or any(
+            name is not None and name.rpartition(".")[2] in CLASSMETHOD_DECORATORS
+            for name in decorators
+        ):
             return f"type[{owner}]"
         return owner
 
@@ -281,6 +366,9 @@ class Resolver:
             if function.node.returns is not None:
                 return self.annotation_type(function.node.returns.annotation, function.parent)
             return None
+        constructed = self._constructor_result(call, frame)
+        if constructed is not None:
+            return constructed
         # Calling an object: ``SessionLocal()`` where ``SessionLocal = sessionmaker(...)``.
         owner = self.infer_type(call.func, frame) if not target.startswith("type[") else None
         if owner is not None:
@@ -289,6 +377,43 @@ class Resolver:
             # An imported callable of unknown kind, usually a class: the project pass decides.
             return target
         return None
+
+    def _constructor_result(self, call: cst.Call, frame: Frame) -> str | None:
+        """``User.parse_obj(data)`` and ``cls.model_validate(data)`` make a ``User``;
+        ``user.copy()`` is another ``User``."""
+        func = call.func
+        if not isinstance(func, cst.Attribute):
+            return None
+        method = func.attr.value
+        if method in CONSTRUCTOR_METHODS:
+            return self.class_reference(func.value, frame)
+        if method in COPY_METHODS:
+            owner = self.infer_type(func.value, frame)
+            if owner is not None and (_is_opaque_type(owner) or owner in self.classes_by_qualname):
+                return owner
+        return None
+
+    def class_reference(self, node: cst.BaseExpression, frame: Frame | None = None) -> str | None:
+        """The qualified name of the class ``node`` refers to (``User``, ``models.User``, ``cls``
+        in a class method), when it may be a class of this project or a library."""
+        frame = frame or self.frame_of(node)
+        owner = class_object_of(self.infer_type(node, frame))
+        if owner is not None:
+            return owner
+        if not isinstance(node, (cst.Name, cst.Attribute)):
+            return None
+        qualname = self.qualname(node, frame)
+        if qualname is None:
+            return None
+        if qualname in self.classes_by_qualname:
+            return qualname
+        if qualname in self.functions_by_qualname or _is_builtin_or_stdlib(qualname):
+            return None
+        if isinstance(node, cst.Name):
+            found = self.lookup(node.value, frame)
+            if found is None or any(b.kind is not BindingKind.IMPORT for b in found[1]):
+                return None
+        return qualname
 
     def call_target(self, call: cst.Call, frame: Frame | None = None) -> str | None:
         """The qualified name of the called API: ``requests.get``, ``requests.Session.get``."""
@@ -319,7 +444,7 @@ class Resolver:
             if origin == UNION:
                 types = {self.annotation_type(e, frame) for e in elements if not _is_none(e)}
                 return types.pop() if len(types) == 1 else None
-            return None
+            return self._generic_type(origin, elements, frame)
         if isinstance(annotation, cst.BinaryOperation) and isinstance(
             annotation.operator, cst.BitOr
         ):
@@ -337,8 +462,31 @@ class Resolver:
             return self._annotation_from_string(parsed, frame)
         return None
 
+    def _generic_type(
+        self, origin: str | None, elements: list[cst.BaseExpression], frame: Frame
+    ) -> str | None:
+        """``list[User]``, ``tuple[User, ...]``, ``type[User]`` and generic classes ``Page[User]``."""
+        if origin is None:
+            return None
+        if origin in COLLECTION_ORIGINS or (
+            origin in TUPLE_ORIGINS and len(elements) == 2 and isinstance(elements[1], cst.Ellipsis)
+        ):
+            element = self.annotation_type(elements[0], frame)
+            return collection_of(element) if element is not None else None
+        if origin in CLASS_OBJECT_ORIGINS and len(elements) == 1:
+            element = self.annotation_type(elements[0], frame)
+            return f"type[{element}]" if element is not None else None
+        if origin in self.classes_by_qualname or (
+            not _is_builtin_or_stdlib(origin)
+            and not origin.startswith(("typing_extensions.", "collections."))
+        ):
+            return origin
+        return None
+
     def _annotation_from_string(self, parsed: cst.BaseExpression, frame: Frame) -> str | None:
         # The parsed expression is not part of the walked tree: resolve it in `frame` directly.
+        if isinstance(parsed, (cst.Subscript, cst.BinaryOperation)):
+            return self.annotation_type(parsed, frame)
         if isinstance(parsed, cst.Name):
             return self.name_qualname(parsed.value, frame)
         if isinstance(parsed, cst.Attribute):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi_lint.diagnostics import Diagnostic, Fix, Location
+from fastapi_lint.inference import class_object_of, element_of
 from fastapi_lint.knowledge.names import MODEL_BASES, SETTINGS_BASES, canonical
 from fastapi_lint.noqa import NoqaDirectives
 from fastapi_lint.registry import Rule
@@ -172,6 +173,34 @@ class Project:
         if found is not None:
             return found
         return self.classes.get(self.resolve(qualname))
+
+    def value_type(self, type_name: str | None, _depth: int = 0) -> str | None:
+        """Settle a type from the per-file pass (see ``inference.py``) with the whole project.
+
+        ``pkg.load`` (the result of calling an imported name) becomes the class it names, or the
+        return annotation of the project function it names; ``element[...]`` becomes the
+        element type of what it wraps. Classes are resolved through re-exports. The result is
+        a class qualname, ``type[...]``, ``list[...]``, or None when unknown.
+        """
+        if not type_name or _depth > _MAX_ALIAS_DEPTH:
+            return None
+        if type_name.startswith("element[") and type_name.endswith("]"):
+            collection = self.value_type(type_name[8:-1], _depth + 1)
+            return self.value_type(element_of(collection), _depth + 1)
+        if type_name.startswith("list[") and type_name.endswith("]"):
+            element = self.value_type(type_name[5:-1], _depth + 1)
+            return f"list[{element}]" if element is not None else None
+        owner = class_object_of(type_name)
+        if owner is not None:
+            resolved = self.value_type(owner, _depth + 1)
+            return f"type[{resolved}]" if resolved is not None else None
+        resolved = self.resolve(type_name)
+        if resolved in self.classes:
+            return resolved
+        function = self.functions.get(resolved)
+        if function is not None:
+            return self.value_type(function.function.returns, _depth + 1)
+        return resolved
 
     def module_variable_type(self, qualname: str) -> str | None:
         """The type of a module-level variable of another module (``app.db.engine``)."""
