@@ -73,6 +73,12 @@ def test_receiver_types() -> None:
     assert types["r.dict"] == "app.crud.get_user"  # settled by the project pass
     assert types["w.dict"] == "element[app.crud.list_users]"
     assert types["i.copy"] is None
+    assert (
+        _receivers("from app import User\ndef f(u: User):\n    u.address.city.lower()\n")[
+            "u.address.city.lower"
+        ]
+        == "app.User::address::city"
+    )
     assert types["{}.copy"] == types["dd.copy"] == "dict"
 
 
@@ -80,7 +86,10 @@ def test_value_types_settle_across_modules(tmp_path: Path) -> None:
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "__init__.py").write_text("")
     (tmp_path / "app" / "models.py").write_text(
-        "from pydantic import BaseModel\n\nclass User(BaseModel):\n    name: str\n"
+        "from typing import List\nfrom pydantic import BaseModel\n\n"
+        "class Address(BaseModel):\n    city: str\n\n"
+        "class Base(BaseModel):\n    address: Address\n\n"
+        "class User(Base):\n    name: str\n    previous: List[Address] = []\n"
     )
     (tmp_path / "app" / "crud.py").write_text(
         "from typing import List, Optional\nfrom app.models import User\n\n"
@@ -98,3 +107,7 @@ def test_value_types_settle_across_modules(tmp_path: Path) -> None:
     assert project.value_type("type[app.U]") == "type[app.models.User]"
     assert project.value_type("app.crud.untyped") is None
     assert project.value_type("httpx.Response") == "httpx.Response"
+    assert project.value_type("app.models.User::address") == "app.models.Address"
+    assert project.value_type("element[app.models.User::previous]") == "app.models.Address"
+    assert project.value_type("app.crud.get_user::address") == "app.models.Address"
+    assert project.value_type("app.models.User::missing") is None

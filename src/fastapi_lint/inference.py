@@ -11,7 +11,9 @@ A type is spelled as a string: ``pkg.User`` is an instance of that class, or the
 it, see ``Project.value_type``); ``type[pkg.User]`` is the class itself; ``list[pkg.User]`` is a
 homogeneous collection (list, set, sequence, iterable...) whose elements are ``pkg.User``;
 ``element[pkg.load]`` is an element of such a value the module cannot see into (what the
-imported ``pkg.load`` returns).
+imported ``pkg.load`` returns); ``pkg.User::address`` is the attribute ``address`` of a
+``pkg.User`` defined in another module. The last three only mean something to the project pass:
+``call_target`` does not name calls on them.
 """
 
 from __future__ import annotations
@@ -349,7 +351,11 @@ class Resolver:
                         return types.pop()
                 return None
             # Properties of known library types (``path.parent``).
-            return RETURN_TYPES.get(f"{owner}.{attr}")
+            known = RETURN_TYPES.get(f"{owner}.{attr}")
+            if known is not None:
+                return known
+            if _is_opaque_type(owner):
+                return f"{owner}::{attr}"  # an attribute of a class of another module
         return None
 
     def call_return_type(self, call: cst.Call, frame: Frame) -> str | None:
@@ -424,6 +430,8 @@ class Resolver:
             return target
         if isinstance(func, cst.Attribute):
             owner = self.infer_type(func.value, frame)
+            if owner is not None and ("::" in owner or owner.startswith("element[")):
+                return None  # only the project pass can settle these
             if owner is not None:
                 if owner.startswith("type[") and owner.endswith("]"):
                     owner = owner[5:-1]

@@ -179,7 +179,8 @@ class Project:
 
         ``pkg.load`` (the result of calling an imported name) becomes the class it names, or the
         return annotation of the project function it names; ``element[...]`` becomes the
-        element type of what it wraps. Classes are resolved through re-exports. The result is
+        element type of what it wraps; ``pkg.User::address`` the annotated type of that
+        attribute (inherited ones included). Classes are resolved through re-exports. The result is
         a class qualname, ``type[...]``, ``list[...]``, or None when unknown.
         """
         if not type_name or _depth > _MAX_ALIAS_DEPTH:
@@ -194,6 +195,16 @@ class Project:
         if owner is not None:
             resolved = self.value_type(owner, _depth + 1)
             return f"type[{resolved}]" if resolved is not None else None
+        if "::" in type_name:
+            owner, _, attribute = type_name.rpartition("::")
+            settled = self.value_type(owner, _depth + 1)
+            if settled is None or settled not in self.classes:
+                return None
+            for name in (settled, *self.class_ancestors(settled)):
+                found = self.classes.get(name)
+                if found is not None and attribute in found[1].attributes:
+                    return self.value_type(found[1].attributes[attribute], _depth + 1)
+            return None
         resolved = self.resolve(type_name)
         if resolved in self.classes:
             return resolved
