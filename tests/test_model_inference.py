@@ -14,7 +14,8 @@ from fastapi_lint.walk import walk_module
 
 SOURCE = """
 from typing import List, Optional, Sequence, Type
-from pydantic import BaseModel, validator
+from pydantic import BaseModel, conlist, validator
+from app.pages import Page
 from app.models import Item
 from app import crud
 
@@ -41,6 +42,8 @@ def f(a: Optional[User], b: "User | None", c: List[User], d: Sequence[Item], e: 
     i1 = Item(); i1.dict()
     i2 = Item.parse_raw("{}"); i2.json()
     r = crud.get_user(); r.dict()
+    p = Page[User](items=[]); p.dict(); Page[User].parse_obj({})
+    k: conlist(User, min_items=1) = []; k[0].dict()
     for w in crud.list_users(): w.dict()
     {}.copy(); dd = {}; dd.copy()
 """
@@ -73,6 +76,8 @@ def test_receiver_types() -> None:
     assert types["r.dict"] == "app.crud.get_user"  # settled by the project pass
     assert types["w.dict"] == "element[app.crud.list_users]"
     assert types["i.copy"] is None
+    assert types["p.dict"] == "app.pages.Page"
+    assert types["k[0].dict"] == user
     assert (
         _receivers("from app import User\ndef f(u: User):\n    u.address.city.lower()\n")[
             "u.address.city.lower"

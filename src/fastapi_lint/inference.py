@@ -27,6 +27,7 @@ from fastapi_lint.knowledge.names import (
     ANNOTATED,
     CLASS_OBJECT_ORIGINS,
     CLASSMETHOD_DECORATORS,
+    COLLECTION_FACTORIES,
     COLLECTION_ORIGINS,
     OPTIONAL,
     TUPLE_ORIGINS,
@@ -361,6 +362,8 @@ class Resolver:
     def call_return_type(self, call: cst.Call, frame: Frame) -> str | None:
         target = self.call_target(call, frame)
         if target is None:
+            if isinstance(call.func, cst.Subscript):
+                return self.class_reference(call.func, frame)  # `Page[Item](...)`
             return None
         known = RETURN_TYPES.get(target)
         if known is not None:
@@ -403,6 +406,8 @@ class Resolver:
         """The qualified name of the class ``node`` refers to (``User``, ``models.User``, ``cls``
         in a class method), when it may be a class of this project or a library."""
         frame = frame or self.frame_of(node)
+        if isinstance(node, cst.Subscript):
+            return self.class_reference(node.value, frame)  # `Page[Item]`: a generic class
         owner = class_object_of(self.infer_type(node, frame))
         if owner is not None:
             return owner
@@ -453,6 +458,17 @@ class Resolver:
                 types = {self.annotation_type(e, frame) for e in elements if not _is_none(e)}
                 return types.pop() if len(types) == 1 else None
             return self._generic_type(origin, elements, frame)
+        if isinstance(annotation, cst.Call) and annotation.args:
+            # `conlist(User, min_length=1)`: a list of `User`.
+            if self.qualname(annotation.func, frame) in COLLECTION_FACTORIES:
+                first = annotation.args[0]
+                element = (
+                    None
+                    if first.keyword or first.star
+                    else self.annotation_type(first.value, frame)
+                )
+                return collection_of(element) if element is not None else None
+            return None
         if isinstance(annotation, cst.BinaryOperation) and isinstance(
             annotation.operator, cst.BitOr
         ):

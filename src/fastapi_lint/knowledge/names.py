@@ -140,6 +140,8 @@ COLLECTION_ORIGINS = frozenset(
         "collections.abc.Iterator",
     }
 )
+# Calls that build collection types in annotations (`conlist(User, min_length=1)`).
+COLLECTION_FACTORIES = frozenset({"pydantic.conlist", "pydantic.conset", "pydantic.confrozenset"})
 # `tuple[User, ...]`: a homogeneous tuple.
 TUPLE_ORIGINS = frozenset({"tuple", "typing.Tuple"})
 # `type[User]` and `Type[User]`: the class itself rather than an instance.
