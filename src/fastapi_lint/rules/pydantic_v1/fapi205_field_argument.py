@@ -87,15 +87,26 @@ class FieldArgument(Rule):
 
     def _regex(self, node: cst.Call, arg: cst.Arg, callee: str, kind: str, ctx) -> None:
         if kind == "param":
+            message = (
+                f"`{callee}(regex=...)` is deprecated since FastAPI moved to Pydantic v2 (it is "
+                "already passed on as `pattern`); use `pattern=`"
+            )
             fix = None
             if keyword(node, "pattern") is None:
-                fix = PendingFix.safe("Rename to `pattern=`", ctx.replace(arg.keyword, "pattern"))
-            ctx.report(
-                arg.keyword,
-                f"`{callee}(regex=...)` is deprecated since FastAPI moved to Pydantic v2 (it is "
-                "already passed on as `pattern`); use `pattern=`",
-                fix=fix,
-            )
+                edit = ctx.replace(arg.keyword, "pattern")
+                pattern = string_value(arg.value)
+                reading = read_pattern(pattern) if pattern is not None else None
+                if reading is not None and reading.anchored and not reading.dollar:
+                    fix = PendingFix.safe("Rename to `pattern=`", edit)
+                else:
+                    # Same meaning under Pydantic v2; under v1 FastAPI anchored it at the start.
+                    fix = PendingFix.unsafe("Rename to `pattern=`", edit)
+                    message += (
+                        " (the fix is unsafe: while the project still runs Pydantic v1, FastAPI "
+                        "matches this pattern at the start of the string only, with Python's `$`; "
+                        "write it as `^(?:...)` to keep that)"
+                    )
+            ctx.report(arg.keyword, message, fix=fix)
             return
         message = (
             f"`{callee}(regex=...)` is removed in Pydantic v2: the model fails to build; use "
