@@ -42,7 +42,7 @@ def f(a: Optional[User], b: "User | None", c: List[User], d: Sequence[Item], e: 
     i1 = Item(); i1.dict()
     i2 = Item.parse_raw("{}"); i2.json()
     r = crud.get_user(); r.dict()
-    p = Page[User](items=[]); p.dict(); Page[User].parse_obj({})
+    p = Page[User](items=[]); p.dict(); p2 = Page[User].parse_obj({}); p2.json()
     k: conlist(User, min_items=1) = []; k[0].dict()
     for w in crud.list_users(): w.dict()
     {}.copy(); dd = {}; dd.copy()
@@ -76,7 +76,7 @@ def test_receiver_types() -> None:
     assert types["r.dict"] == "app.crud.get_user"  # settled by the project pass
     assert types["w.dict"] == "element[app.crud.list_users]"
     assert types["i.copy"] is None
-    assert types["p.dict"] == "app.pages.Page"
+    assert types["p.dict"] == types["p2.json"] == "app.pages.Page"
     assert types["k[0].dict"] == user
     assert (
         _receivers("from app import User\ndef f(u: User):\n    u.address.city.lower()\n")[
@@ -116,3 +116,4 @@ def test_value_types_settle_across_modules(tmp_path: Path) -> None:
     assert project.value_type("element[app.models.User::previous]") == "app.models.Address"
     assert project.value_type("app.crud.get_user::address") == "app.models.Address"
     assert project.value_type("app.models.User::missing") is None
+    assert project.value_type("element[app.crud.list_users]::address") == "app.models.Address"

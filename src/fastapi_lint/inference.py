@@ -355,7 +355,7 @@ class Resolver:
             known = RETURN_TYPES.get(f"{owner}.{attr}")
             if known is not None:
                 return known
-            if _is_opaque_type(owner):
+            if _is_opaque_type(owner) or owner.startswith("element["):
                 return f"{owner}::{attr}"  # an attribute of a class of another module
         return None
 
@@ -364,7 +364,7 @@ class Resolver:
         if target is None:
             if isinstance(call.func, cst.Subscript):
                 return self.class_reference(call.func, frame)  # `Page[Item](...)`
-            return None
+            return self._constructor_result(call, frame)  # `Page[Item].parse_obj(...)`
         known = RETURN_TYPES.get(target)
         if known is not None:
             return known
