@@ -84,11 +84,9 @@ class ModelMethod(Rule):
                 return
             finding.receiver = value_type
         else:
-            reference = (
-                ctx.qualname(receiver, frame)
-                if isinstance(receiver, (cst.Name, cst.Attribute))
-                else None
-            )
+            reference = ctx.resolver.class_reference(receiver, frame)
+            if reference is None and isinstance(receiver, (cst.Name, cst.Attribute)):
+                reference = ctx.qualname(receiver, frame)
             if reference is None or _plain_type(reference):
                 return
             finding.receiver_ref = reference
