@@ -170,10 +170,6 @@ def add_import_edit(ctx: FileContext, module: str, name: str | None) -> PendingE
 # import, so that comments stay where they are.
 
 
-# Longest `from m import a, b` line written on one line (black's and ruff's default).
-IMPORT_LINE_LENGTH = 88
-
-
 def member_order(name: str) -> tuple[int, str, str]:
     """isort's and ruff's order of imported names (order-by-type): CONSTANTS, Classes, others."""
     if len(name) > 1 and name.isupper():
@@ -281,9 +277,14 @@ def from_import_edits(
     node: cst.ImportFrom,
     remove: Iterable[cst.ImportAlias] = (),
     add: Iterable[str] = (),
+    companions: frozenset[str] = frozenset(),
 ) -> list[PendingEdit] | None:
     """Edits removing ``remove`` (aliases of ``node``) and adding the names ``add`` to the
-    statement ``from m import ...``; None when its layout does not allow it cleanly."""
+    statement ``from m import ...``; None when its layout does not allow it cleanly.
+
+    ``companions``: names other fixes of the same run may add to this statement, so that two
+    names landing between the same two existing names are anchored apart (see
+    ``_line_insertions``)."""
     if isinstance(node.names, cst.ImportStar):
         return None
     removed = set(remove)
@@ -308,15 +309,14 @@ def from_import_edits(
         return None  # names spread over lines with comments among them: left alone
     names = _merge_sorted(kept_texts, additions)  # type: ignore[arg-type]
     head = f"from {_module_text(ctx, node)} import "
-    if len(head) + len(", ".join(names)) > IMPORT_LINE_LENGTH and isinstance(
-        ctx.walk.parents.get(statement), cst.Module
-    ):
-        # Too long for one line: one name per line, as isort and ruff wrap it.
-        step = ctx.module.default_indent
-        lines = "".join(f"{step}{name},\n" for name in names)
-        return [ctx.replace(node, f"{head}(\n{lines})")]
-    if not removed and layout == "line":
-        return _line_insertions(ctx, kept, kept_texts, additions)
+    # A one-line import stays on one line (wrapping it is the formatter's business, and a
+    # rewrite of the whole statement would collide with every other fix touching it).
+    if layout == "line" and kept:
+        # Small edits, so that fixes changing different names of one import do not collide.
+        return [
+            *_line_removals(ctx, aliases, removed),
+            *_line_insertions(ctx, kept, kept_texts, additions, companions),
+        ]
     text = ", ".join(names)
     if node.lpar is not None:
         text = f"({text})"
@@ -349,17 +349,68 @@ def _insertion_points(kept_texts: list[str], additions: list[str]) -> list[tuple
     return sorted(groups.items())
 
 
-def _line_insertions(
-    ctx: FileContext, kept: list[cst.ImportAlias], kept_texts, additions: list[str]
+def _delete_comma(ctx: FileContext, comma: cst.Comma) -> list[PendingEdit]:
+    edits = [ctx.remove(comma)]
+    if isinstance(comma.whitespace_after, cst.SimpleWhitespace) and comma.whitespace_after.value:
+        edits.append(ctx.remove(comma.whitespace_after))
+    return edits
+
+
+def _line_removals(
+    ctx: FileContext, aliases: list[cst.ImportAlias], removed: set[cst.ImportAlias]
 ) -> list[PendingEdit]:
+    """Deletions of the ``removed`` names of a one-line import that keeps some names: each name
+    with the comma after it; names after the last kept one with that name's comma instead.
+
+    That kept name is also rewritten as itself, so that another fix removing it in the same
+    round collides with this one (and waits for the next round) rather than leaving a stray
+    comma.
+    """
+    edits: list[PendingEdit] = []
+    last_kept = max(i for i, a in enumerate(aliases) if a not in removed)
+    for index, alias in enumerate(aliases):
+        if alias not in removed:
+            continue
+        edits.append(ctx.remove(alias))
+        if index < last_kept:
+            assert isinstance(alias.comma, cst.Comma)
+            edits.extend(_delete_comma(ctx, alias.comma))
+        elif isinstance(alias.comma, cst.Comma):
+            edits.append(ctx.remove(alias.comma))
+            after = alias.comma.whitespace_after
+            if index + 1 < len(aliases) and isinstance(after, cst.SimpleWhitespace) and after.value:
+                edits.append(ctx.remove(after))
+    if any(aliases.index(a) > last_kept for a in removed):
+        previous = aliases[last_kept]
+        if isinstance(previous.comma, cst.Comma):
+            edits.append(ctx.replace(previous, _alias_text(previous) or ""))
+            edits.extend(_delete_comma(ctx, previous.comma))
+    return edits
+
+
+def _line_insertions(
+    ctx: FileContext,
+    kept: list[cst.ImportAlias],
+    kept_texts,
+    additions: list[str],
+    companions: frozenset[str] = frozenset(),
+) -> list[PendingEdit]:
+    # Names go after the name they follow rather than before the next one (another fix may be
+    # deleting the next name with its comma in the same round), except a name that sorts after
+    # a companion going into the same gap: two insertions at one offset would collide.
     edits = []
-    for index, names in _insertion_points(kept_texts, additions):
+    groups = _insertion_points(kept_texts, additions)
+    gaps = dict(
+        _insertion_points(kept_texts, sorted(companions - set(kept_texts), key=member_order))
+    )
+    for index, names in groups:
         joined = ", ".join(names)
-        if index < len(kept):
+        rivals = [n for n in gaps.get(index, ()) if member_order(n) < member_order(names[0])]
+        if index == 0 or (rivals and index < len(kept)):
             edits.append(ctx.insert_before(kept[index].name, f"{joined}, "))
         else:
-            last = kept[-1]
-            anchor = last.asname if last.asname is not None else last.name
+            previous = kept[index - 1]
+            anchor = previous.asname if previous.asname is not None else previous.name
             edits.append(ctx.insert_after(anchor, f", {joined}"))
     return edits
 
@@ -457,8 +508,9 @@ class ImportChanges:
     gives the edits, grouped per statement so that they never overlap each other.
     """
 
-    def __init__(self, ctx: FileContext) -> None:
+    def __init__(self, ctx: FileContext, companions: frozenset[str] = frozenset()) -> None:
         self.ctx = ctx
+        self.companions = companions
         self._added: dict[cst.ImportFrom | None, list[str]] = {}
         self._new_statements: dict[str, list[str]] = {}
         self._removed: dict[cst.ImportFrom, list[cst.ImportAlias]] = {}
@@ -537,6 +589,7 @@ class ImportChanges:
                 statement,
                 self._removed.get(statement, ()),
                 self._added.get(statement, ()),
+                self.companions,
             )
             if changed is None:
                 return None
