@@ -71,8 +71,7 @@ class Reference:
 class FileAnalysis:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
-        self.collector: str | None = None
-        self.references: dict[str, list[Reference]] = {}
+        self._references: dict[str, list[Reference]] = {}
         self._bodies: dict[ClassInfo, ClassBody] = {}
         module_frame = ctx.walk.module_frame
         # Module-level imports of Pydantic (and pydantic-settings) names: local name -> binding.
@@ -94,24 +93,30 @@ class FileAnalysis:
         self.validators: list[ValidatorUse] = []
         if self.imports:
             self._find_validators()
-        self.interesting: frozenset[str] = frozenset(
-            {*self.imports, *self._validator_parameter_names(), *self._annotation_names()}
-        )
 
     # -- names --------------------------------------------------------------------------------
 
-    def note_name(self, node: cst.Name, parent: cst.CSTNode | None, frame: Frame) -> None:
-        if node.value not in self.interesting:
-            return
-        if isinstance(parent, cst.Attribute) and parent.attr is node:
-            return
-        if isinstance(parent, (cst.Arg, cst.Param, cst.FunctionDef, cst.ClassDef)) and (
-            getattr(parent, "keyword", None) is node or getattr(parent, "name", None) is node
-        ):
-            return
-        if isinstance(parent, (cst.ImportAlias, cst.AsName)):
-            return
-        self.references.setdefault(node.value, []).append(Reference(node, parent, frame))
+    def references(self, name: str) -> list[Reference]:
+        """The places that read or assign ``name`` (not attribute names, keywords, parameter
+        or import names), from the walk's index of ``Name`` nodes."""
+        found = self._references.get(name)
+        if found is not None:
+            return found
+        found = []
+        parents = self.ctx.walk.parents
+        for node, frame in self.ctx.walk.names.get(name, ()):
+            parent = parents.get(node)
+            if isinstance(parent, cst.Attribute) and parent.attr is node:
+                continue
+            if isinstance(parent, (cst.Arg, cst.Param, cst.FunctionDef, cst.ClassDef)) and (
+                getattr(parent, "keyword", None) is node or getattr(parent, "name", None) is node
+            ):
+                continue
+            if isinstance(parent, (cst.ImportAlias, cst.AsName)):
+                continue
+            found.append(Reference(node, parent, frame))
+        self._references[name] = found
+        return found
 
     def import_uses(self, local: str) -> list[Reference] | None:
         """References to the module-level import ``local``; None when the name is also bound
@@ -122,7 +127,7 @@ class FileAnalysis:
         if len(self.ctx.walk.module_frame.bindings.get(local, ())) != 1:
             return None
         uses = []
-        for reference in self.references.get(local, ()):
+        for reference in self.references(local):
             found = self.ctx.resolver.lookup(local, reference.frame)
             if found is None or found[0] is not self.ctx.walk.module_frame:
                 continue
@@ -181,26 +186,6 @@ class FileAnalysis:
                         ValidatorUse(function, decorator, call, "root_validator")
                     )
 
-    def _validator_parameter_names(self) -> set[str]:
-        names = set()
-        for use in self.validators:
-            params = use.function.node.params
-            for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-                names.add(param.name.value)
-        return names
-
-    def _annotation_names(self) -> set[str]:
-        """Names in the annotations a validator fix drops (``values: Dict[str, Any]``)."""
-        names = set()
-        for use in self.validators:
-            node = use.function.node
-            annotations = [p.annotation for p in node.params.params if p.annotation is not None]
-            if node.returns is not None:
-                annotations.append(node.returns)
-            for annotation in annotations:
-                names.update(n.value for n in names_in(annotation))
-        return names
-
     def removable_imports(self, replaced: list[cst.CSTNode]) -> list[cst.ImportAlias]:
         """Import aliases whose every use is inside the ``replaced`` subtrees."""
         inside: set[cst.CSTNode] = set()
@@ -224,7 +209,7 @@ class FileAnalysis:
         if len(bindings) != 1 or bindings[0].kind is not BindingKind.PARAM:
             return None
         uses = []
-        for reference in self.references.get(name, ()):
+        for reference in self.references(name):
             found = self.ctx.resolver.lookup(name, reference.frame)
             if found is not None and found[0] is function.frame:
                 uses.append(reference)
@@ -364,18 +349,6 @@ def analysis(ctx: FileContext) -> FileAnalysis:
         found = FileAnalysis(ctx)
         ctx.state[STATE_KEY] = found
     return found
-
-
-def collect_names(rule_code: str, node: cst.Name, ctx: FileContext) -> None:
-    """Forward a ``Name`` event once per file, whichever family rules are enabled."""
-    shared = analysis(ctx)
-    if not shared.interesting:
-        return
-    if shared.collector is None:
-        shared.collector = rule_code
-    if shared.collector == rule_code:
-        assert ctx.frame is not None
-        shared.note_name(node, ctx.parent, ctx.frame)
 
 
 def assignment(small: cst.BaseSmallStatement) -> tuple[str | None, cst.BaseExpression | None]:

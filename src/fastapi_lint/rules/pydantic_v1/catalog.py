@@ -12,6 +12,23 @@ from dataclasses import dataclass
 PYDANTIC = "pydantic"
 PYDANTIC_SETTINGS = "pydantic_settings"
 
+# Names the fixes of this family add to `from pydantic import ...` (see `ImportChanges`).
+ADDED_NAMES = frozenset(
+    {
+        "BaseModel",
+        "ConfigDict",
+        "Field",
+        "ImportString",
+        "RootModel",
+        "TypeAdapter",
+        "ValidationError",
+        "ValidationInfo",
+        "field_validator",
+        "model_validator",
+        "validate_call",
+    }
+)
+
 # -- class Config -> model_config -------------------------------------------------------------
 
 # v1 key -> v2 key (same value).

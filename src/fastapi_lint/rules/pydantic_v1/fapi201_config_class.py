@@ -15,7 +15,6 @@ from fastapi_lint.rules.pydantic_v1 import catalog
 from fastapi_lint.rules.pydantic_v1.analysis import (
     analysis,
     assignment,
-    collect_names,
     literal_bool,
     record_model_classes,
 )
@@ -86,9 +85,6 @@ class ConfigClass(Rule):
     summary = "Pydantic v1 `class Config` in a model (v2: `model_config = ConfigDict(...)`)"
     fix_availability = FixAvailability.SOMETIMES
 
-    def visit_Name(self, node: cst.Name, ctx: FileContext) -> None:
-        collect_names(self.code, node, ctx)
-
     def visit_Attribute(self, node: cst.Attribute, ctx: FileContext) -> None:
         if node.attr.value != "Config":
             return
@@ -149,7 +145,7 @@ class ConfigClass(Rule):
     ) -> PendingFix | None:
         shared = analysis(ctx)
         frame = ctx.frame_of(config)
-        imports = ImportChanges(ctx)
+        imports = ImportChanges(ctx, catalog.ADDED_NAMES)
         if settings:
             factory = imports.spell(catalog.PYDANTIC_SETTINGS, "SettingsConfigDict", frame)
         else:

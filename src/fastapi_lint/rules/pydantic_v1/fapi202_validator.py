@@ -14,7 +14,6 @@ from fastapi_lint.rules.pydantic_v1.analysis import (
     FileAnalysis,
     ValidatorUse,
     analysis,
-    collect_names,
     field_names,
     keyword,
     literal_bool,
@@ -40,9 +39,6 @@ class Validator(Rule):
     name = "pydantic-v1-validator"
     summary = "Pydantic v1 `@validator` (v2: `@field_validator` with `@classmethod`)"
     fix_availability = FixAvailability.SOMETIMES
-
-    def visit_Name(self, node: cst.Name, ctx: FileContext) -> None:
-        collect_names(self.code, node, ctx)
 
     def end_file(self, ctx: FileContext) -> None:
         record_model_classes(ctx)
@@ -117,7 +113,7 @@ class Validator(Rule):
         signature = read_signature(use, field_validator=True)
         if signature.problem:
             return None, signature.problem, fields, False
-        imports = ImportChanges(ctx)
+        imports = ImportChanges(ctx, catalog.ADDED_NAMES)
         frame = function.parent
         decorator_name = imports.spell(catalog.PYDANTIC, "field_validator", frame)
         edits: list[PendingEdit] = []

@@ -13,7 +13,6 @@ from fastapi_lint.rules.pydantic_v1.analysis import (
     FileAnalysis,
     ValidatorUse,
     analysis,
-    collect_names,
     keyword,
     literal_bool,
     record_model_classes,
@@ -44,9 +43,6 @@ class RootValidator(Rule):
     name = "pydantic-v1-root-validator"
     summary = "Pydantic v1 `@root_validator` (v2: `@model_validator`)"
     fix_availability = FixAvailability.SOMETIMES
-
-    def visit_Name(self, node: cst.Name, ctx: FileContext) -> None:
-        collect_names(self.code, node, ctx)
 
     def visit_Return(self, node: cst.Return, ctx: FileContext) -> None:
         frame = ctx.frame
@@ -119,7 +115,7 @@ class RootValidator(Rule):
         signature = read_signature(use, field_validator=False)
         if signature.problem or signature.values is None:
             return None, signature.problem
-        imports = ImportChanges(ctx)
+        imports = ImportChanges(ctx, catalog.ADDED_NAMES)
         decorator_name = imports.spell(catalog.PYDANTIC, "model_validator", function.parent)
         if pre:
             edits, problem = self._before(ctx, shared, use, classmethod, decorator_name)

@@ -12,7 +12,7 @@ from fastapi_lint.knowledge.names import MODEL_BASES
 from fastapi_lint.project import ModuleReport, Project
 from fastapi_lint.registry import FixAvailability, Rule
 from fastapi_lint.rules.pydantic_v1 import catalog
-from fastapi_lint.rules.pydantic_v1.analysis import analysis, collect_names, record_model_classes
+from fastapi_lint.rules.pydantic_v1.analysis import analysis, record_model_classes
 from fastapi_lint.rules.pydantic_v1.facts import FINDING, Finding
 from fastapi_lint.rules.pydantic_v1.hierarchy import (
     defines_member,
@@ -39,9 +39,6 @@ class ModelMethod(Rule):
     name = "pydantic-v1-model-method"
     summary = "Pydantic v1 model method or attribute (`.dict()`, `.parse_obj()`, `__fields__`...)"
     fix_availability = FixAvailability.SOMETIMES
-
-    def visit_Name(self, node: cst.Name, ctx: FileContext) -> None:
-        collect_names(self.code, node, ctx)
 
     def end_file(self, ctx: FileContext) -> None:
         record_model_classes(ctx)
@@ -147,7 +144,7 @@ class ModelMethod(Rule):
         )
 
     def _schema_json(self, ctx: FileContext, call, receiver: str) -> PendingFix | None:
-        imports = ImportChanges(ctx)
+        imports = ImportChanges(ctx, catalog.ADDED_NAMES)
         dumps = imports.spell_attribute("json", "dumps", ctx.frame)
         import_edits = imports.edits()
         if dumps is None or import_edits is None:
@@ -175,7 +172,7 @@ class ModelMethod(Rule):
         args = node.args
         if len(args) == 2 and all(a.keyword is None and not a.star for a in args):
             shared = analysis(ctx)
-            imports = ImportChanges(ctx)
+            imports = ImportChanges(ctx, catalog.ADDED_NAMES)
             adapter = imports.spell(catalog.PYDANTIC, "TypeAdapter", ctx.frame)
             alias = shared.removable_import(func.value, {func})
             if alias is not None:

@@ -227,7 +227,7 @@ class FieldArgument(Rule):
         frame = ctx.frame_of(statement)
         if ctx.resolver.name_qualname(annotation.value, frame) != annotation.value:
             return None, f"`{annotation.value}` is not the builtin type here"
-        imports = ImportChanges(ctx)
+        imports = ImportChanges(ctx, catalog.ADDED_NAMES)
         literal = imports.spell("typing", "Literal", frame)
         import_edits = imports.edits()
         if literal is None or import_edits is None:

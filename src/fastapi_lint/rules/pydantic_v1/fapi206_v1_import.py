@@ -16,7 +16,6 @@ from fastapi_lint.rules.pydantic_v1.analysis import (
     VALIDATOR,
     Reference,
     analysis,
-    collect_names,
 )
 
 _V1_MESSAGE = (
@@ -49,9 +48,6 @@ class V1Import(Rule):
     summary = "Import of a Pydantic v1 name: moved, removed, deprecated, or `pydantic.v1`"
     fix_availability = FixAvailability.SOMETIMES
 
-    def visit_Name(self, node: cst.Name, ctx: FileContext) -> None:
-        collect_names(self.code, node, ctx)
-
     def visit_Import(self, node: cst.Import, ctx: FileContext) -> None:
         for alias in node.names:
             name = dotted_name(alias.name) or ""
@@ -70,7 +66,7 @@ class V1Import(Rule):
             return
         moved = catalog.MOVED.get(qualname)
         if moved is not None and moved.name == qualname.rpartition(".")[2]:
-            imports = ImportChanges(ctx)
+            imports = ImportChanges(ctx, catalog.ADDED_NAMES)
             spelled = imports.spell_attribute(moved.module, moved.name, ctx.frame)
             edits = imports.edits()
             fix = None
@@ -175,7 +171,7 @@ class V1Import(Rule):
             isinstance(use.parent, cst.Decorator) for use in uses
         ):
             return None  # `validate_arguments(config=...)` and other uses: by hand
-        imports = ImportChanges(ctx)
+        imports = ImportChanges(ctx, catalog.ADDED_NAMES)
         frame = ctx.walk.module_frame
         imports.remove(alias)
         spelled = imports.spell(moved.module, moved.name, frame)
@@ -194,7 +190,7 @@ class V1Import(Rule):
             return PendingFix.safe(
                 f"Import it from `{moved.module}`", ctx.replace(node.module, moved.module)
             )
-        imports = ImportChanges(ctx)
+        imports = ImportChanges(ctx, catalog.ADDED_NAMES)
         imports.remove(alias)
         imports.add(moved.module, moved.name)
         edits = imports.edits()
@@ -221,8 +217,11 @@ class V1Import(Rule):
         fix = None
         statement = ctx.parent_of(alias)
         if not ctx.is_package and isinstance(statement, cst.ImportFrom):
-            imports = ImportChanges(ctx)
-            imports.remove(alias)
+            # Every unused v1 name of the statement goes at once: the fixes of these findings
+            # are then identical, and applied together without colliding.
+            imports = ImportChanges(ctx, catalog.ADDED_NAMES)
+            for other in _unused_v1_aliases(ctx, shared, statement):
+                imports.remove(other)
             edits = imports.edits()
             if edits is not None:
                 fix = PendingFix.safe(f"Remove the unused import of `{local}`", *edits)
@@ -232,6 +231,25 @@ class V1Import(Rule):
             fix=fix,
             rule=type(self),
         )
+
+
+def _unused_v1_aliases(
+    ctx: FileContext, shared, statement: cst.ImportFrom
+) -> list[cst.ImportAlias]:
+    module = dotted_name(statement.module) if statement.module is not None else None
+    if module is None or isinstance(statement.names, cst.ImportStar):
+        return []
+    found = []
+    for alias in statement.names:
+        local = shared_local(alias)
+        qualname = canonical(f"{module}.{dotted_name(alias.name)}")
+        if (
+            local is not None
+            and qualname in catalog.MIGRATED_AT_USE
+            and shared.import_uses(local) == []
+        ):
+            found.append(alias)
+    return found
 
 
 def shared_local(alias: cst.ImportAlias) -> str | None:

@@ -17,7 +17,6 @@ from fastapi_lint.rules.pydantic_v1.analysis import (
     VALIDATOR,
     FileAnalysis,
     analysis,
-    collect_names,
     record_model_classes,
 )
 from fastapi_lint.rules.pydantic_v1.facts import FINDING, Finding
@@ -43,9 +42,6 @@ class CustomRootType(Rule):
     name = "pydantic-v1-custom-root-type"
     summary = "Pydantic v1 custom root type `__root__` (v2: `RootModel`)"
     fix_availability = FixAvailability.SOMETIMES
-
-    def visit_Name(self, node: cst.Name, ctx: FileContext) -> None:
-        collect_names(self.code, node, ctx)
 
     def visit_Attribute(self, node: cst.Attribute, ctx: FileContext) -> None:
         if node.attr.value != "__root__":
@@ -152,7 +148,7 @@ class CustomRootType(Rule):
                     expression = expression.func
                 if ctx.qualname(expression, info.frame) in _DECORATORS:
                     return None, "the class has validators"
-        imports = ImportChanges(ctx)
+        imports = ImportChanges(ctx, catalog.ADDED_NAMES)
         spelled = imports.spell(catalog.PYDANTIC, "RootModel", info.parent)
         if isinstance(base, cst.Name):
             alias = shared.removable_import(base.value, {base})
