@@ -77,11 +77,10 @@ def models_module(rng: random.Random, index: int) -> tuple[str, list[str]]:
         "from pydantic.generics import GenericModel",
         "",
         'T = TypeVar("T")',
-        "",
     ]
     for position, name in enumerate(names):
         fields = rng.sample(FIELD_TYPES, 4)
-        lines += ["", f"class {name}(BaseModel):", f'    """A {name.lower()}."""', ""]
+        lines += ["", "", f"class {name}(BaseModel):", f'    """A {name.lower()}."""', ""]
         lines.append(f'    code: constr(regex=r"[A-Z]{{2}}-\\d+") = "AA-{position}"')
         for number, (kind, default) in enumerate(fields):
             if kind == "List[str]" and rng.random() < 0.5:

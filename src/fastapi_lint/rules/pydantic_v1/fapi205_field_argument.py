@@ -14,6 +14,11 @@ from fastapi_lint.rules.pydantic_v1.analysis import analysis, keyword, literal_b
 from fastapi_lint.rules.pydantic_v1.arguments import remove_argument
 from fastapi_lint.rules.pydantic_v1.patterns import anchored_body, read_pattern
 
+# The last part of the names of the callables this rule reads (a cheap first filter).
+_CALLEES = frozenset(
+    name.rpartition(".")[2]
+    for name in (*catalog.PYDANTIC_FIELDS, *catalog.FASTAPI_PARAMS, *catalog.CONSTRAINED)
+)
 _LITERAL_TYPES = {"str": cst.SimpleString, "int": cst.Integer, "bool": cst.Name}
 
 
@@ -27,7 +32,9 @@ class FieldArgument(Rule):
     fix_availability = FixAvailability.SOMETIMES
 
     def visit_Call(self, node: cst.Call, ctx: FileContext) -> None:
-        if not node.args:
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+        if not node.args or name not in _CALLEES:
             return
         target = ctx.call_target(node, ctx.frame)
         if target is None:

@@ -58,6 +58,11 @@ class V1Import(Rule):
         parent = ctx.parent
         if isinstance(parent, (cst.ImportAlias, cst.ImportFrom, cst.Attribute)):
             return  # import statements are read whole; `a.b.c` is read at its outer node
+        root = node.value
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if not isinstance(root, cst.Name) or root.value not in analysis(ctx).imports:
+            return  # not `pydantic.x...` (a cheap first filter)
         qualname = ctx.qualname(node, ctx.frame)
         if qualname is None or not qualname.startswith("pydantic."):
             return
@@ -214,9 +219,11 @@ class V1Import(Rule):
                 rule=type(self),
             )
             return
+        if ctx.is_package:
+            return  # an unused import in `__init__.py` is usually a re-export
         fix = None
         statement = ctx.parent_of(alias)
-        if not ctx.is_package and isinstance(statement, cst.ImportFrom):
+        if isinstance(statement, cst.ImportFrom):
             # Every unused v1 name of the statement goes at once: the fixes of these findings
             # are then identical, and applied together without colliding.
             imports = ImportChanges(ctx, catalog.ADDED_NAMES)

@@ -18,7 +18,7 @@ _FLAG_GROUP = re.compile(r"\(\?([aiLmsux-]+)[:)]")
 
 @dataclass(frozen=True, slots=True)
 class PatternReading:
-    anchored: bool  # starts with `^` and has no alternation: already anchored
+    anchored: bool  # starts with `^` and has no top-level alternation: already anchored
     dollar: bool  # an unescaped `$` outside a character class
     unsupported: str  # a construct the Rust engine rejects or reads differently ("" if none)
     flags: str  # leading inline flags such as `(?i)`
@@ -31,6 +31,7 @@ def read_pattern(pattern: str) -> PatternReading:
     dollar = alternation = False
     unsupported = ""
     in_class = False
+    depth = 0
     i = 0
     while i < len(body):
         char = body[i]
@@ -55,8 +56,12 @@ def read_pattern(pattern: str) -> PatternReading:
         elif char == "$":
             dollar = True
         elif char == "|":
-            alternation = True
-        elif char == "(" and body[i + 1 : i + 2] == "?":
+            alternation = alternation or depth == 0  # only a top-level `|` escapes the `^`
+        elif char == ")":
+            depth -= 1
+        elif char == "(":
+            depth += 1
+        if not in_class and char == "(" and body[i + 1 : i + 2] == "?":
             head = body[i + 2 : i + 4]
             if head[:1] in ("=", "!") or head in ("<=", "<!"):
                 unsupported = unsupported or "a lookaround"
