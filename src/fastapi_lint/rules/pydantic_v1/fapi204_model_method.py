@@ -74,19 +74,25 @@ class ModelMethod(Rule):
     ) -> None:
         frame = ctx.frame
         receiver = attribute.value
-        finding = Finding(code=self.code, span=ctx.lazy_span(site), message="", member=member.name)
         value_type = ctx.infer_type(receiver, frame)
+        reference = None
         if value_type is not None:
             if _plain_type(value_type) and not value_type.startswith("type["):
                 return
-            finding.receiver = value_type
         else:
             reference = ctx.resolver.class_reference(receiver, frame)
             if reference is None and isinstance(receiver, (cst.Name, cst.Attribute)):
                 reference = ctx.qualname(receiver, frame)
             if reference is None or _plain_type(reference):
                 return
-            finding.receiver_ref = reference
+        finding = Finding(
+            code=self.code,
+            span=ctx.lazy_span(site),
+            message="",
+            member=member.name,
+            receiver=value_type or "",
+            receiver_ref=reference or "",
+        )
         receiver_text = analysis(ctx).source(receiver)
         replacement = member.replacement
         call = site if isinstance(site, cst.Call) else None

@@ -95,7 +95,7 @@ class V1Import(Rule):
                 continue
             if isinstance(node.names, cst.ImportStar):
                 if module.startswith("pydantic.v1"):
-                    ctx.report(node, _V1_MESSAGE, rule=type(self))
+                    ctx.report(node, _V1_MESSAGE)
                 continue
             for alias in node.names:
                 name = dotted_name(alias.name) or ""
@@ -108,13 +108,12 @@ class V1Import(Rule):
     # -- one imported name ----------------------------------------------------------------
 
     def _alias(self, ctx, shared, node, alias: cst.ImportAlias, qualname: str, module: str):
-        report = type(self)
         if (
             module == "pydantic.v1"
             or module.startswith("pydantic.v1.")
             or qualname == "pydantic.v1"
         ):
-            ctx.report(alias, _V1_MESSAGE, rule=report)
+            ctx.report(alias, _V1_MESSAGE)
             return
         moved = catalog.MOVED.get(qualname)
         if moved is not None:
@@ -122,7 +121,7 @@ class V1Import(Rule):
             message = self._moved_message(qualname, moved)
             if fix is not None and moved.unsafe:
                 message += f" (the fix is unsafe: {moved.unsafe})"
-            ctx.report(alias, message, fix=fix, rule=report)
+            ctx.report(alias, message, fix=fix)
             return
         if qualname in catalog.MIGRATED_AT_USE:
             self._migrated_at_use(ctx, shared, alias, qualname)
@@ -132,7 +131,6 @@ class V1Import(Rule):
             ctx.report(
                 alias,
                 f"`{qualname}` is deprecated in Pydantic v2 (removed in v3): {advice}",
-                rule=report,
             )
             return
         advice = _removed_advice(qualname)
@@ -140,7 +138,6 @@ class V1Import(Rule):
             ctx.report(
                 alias,
                 f"`{qualname}` no longer exists in Pydantic v2: importing it fails; {advice}",
-                rule=report,
             )
 
     def _moved_message(self, qualname: str, moved: catalog.MovedName) -> str:
@@ -216,7 +213,6 @@ class V1Import(Rule):
                 alias,
                 f"`{qualname}` is deprecated in Pydantic v2 and used here in a way {owner} "
                 "cannot rewrite; migrate these uses by hand",
-                rule=type(self),
             )
             return
         if ctx.is_package:
@@ -236,7 +232,6 @@ class V1Import(Rule):
             alias,
             f"`{qualname}` is Pydantic v1 API and nothing here uses it any more; remove the import",
             fix=fix,
-            rule=type(self),
         )
 
 

@@ -46,6 +46,9 @@ class CustomRootType(Rule):
     def visit_Attribute(self, node: cst.Attribute, ctx: FileContext) -> None:
         if node.attr.value != "__root__":
             return
+        receiver = self._receiver(node.value, ctx)
+        if receiver is None:
+            return
         finding = Finding(
             code=self.code,
             span=ctx.lazy_span(node),
@@ -54,9 +57,9 @@ class CustomRootType(Rule):
                 "`.root`"
             ),
             member="access",
+            receiver=receiver[0],
+            receiver_ref=receiver[1],
         )
-        if not self._receiver(node.value, finding, ctx):
-            return
         ctx.deferred_fix(
             finding,
             "fix",
@@ -70,6 +73,9 @@ class CustomRootType(Rule):
                 break
         else:
             return
+        reference = ctx.resolver.class_reference(node.func, ctx.frame)
+        if reference is None:
+            return
         finding = Finding(
             code=self.code,
             span=ctx.lazy_span(arg.keyword),
@@ -78,11 +84,8 @@ class CustomRootType(Rule):
                 "value as `root=` (or positionally)"
             ),
             member="keyword",
+            receiver=f"type[{reference}]",
         )
-        reference = ctx.resolver.class_reference(node.func, ctx.frame)
-        if reference is None:
-            return
-        finding.receiver = f"type[{reference}]"
         ctx.deferred_fix(
             finding,
             "fix",
@@ -90,17 +93,16 @@ class CustomRootType(Rule):
         )
         ctx.summary.add_fact(FINDING, finding)
 
-    def _receiver(self, receiver: cst.BaseExpression, finding: Finding, ctx: FileContext) -> bool:
+    def _receiver(self, receiver: cst.BaseExpression, ctx: FileContext) -> tuple[str, str] | None:
+        """The receiver's type (or "") and the name it refers to (or ""), when either is known."""
         value_type = ctx.infer_type(receiver, ctx.frame)
         if value_type is not None:
-            finding.receiver = value_type
-            return True
+            return value_type, ""
         if isinstance(receiver, (cst.Name, cst.Attribute)):
             reference = ctx.qualname(receiver, ctx.frame)
             if reference is not None and "." in reference:
-                finding.receiver_ref = reference
-                return True
-        return False
+                return "", reference
+        return None
 
     def end_file(self, ctx: FileContext) -> None:
         record_model_classes(ctx)
