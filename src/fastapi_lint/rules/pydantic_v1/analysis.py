@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
 
 from fastapi_lint.context import FileContext
 from fastapi_lint.inference import dotted_name, string_value
@@ -310,6 +309,8 @@ class FileAnalysis:
     def source(self, node: cst.CSTNode) -> str:
         """The source of ``node`` as it reads in the file: continuation lines of a multi-line
         expression keep the indentation of the block it is in (``ctx.code_for`` drops it)."""
+        from libcst._nodes.internal import CodegenState
+
         module = self.ctx.module
         state = CodegenState(default_indent=module.default_indent, default_newline="\n")
         indent = self.indentation(node)

@@ -24,7 +24,6 @@ from fastapi_lint.rules.pydantic_v1.hierarchy import (
 from fastapi_lint.summary import ModuleSummary
 
 PARSE_OBJ_AS = frozenset({"pydantic.parse_obj_as", "pydantic.tools.parse_obj_as"})
-_STORE_PARENTS = (cst.AssignTarget, cst.AugAssign, cst.Del, cst.AnnAssign)
 
 
 def _plain_type(type_name: str) -> bool:
@@ -57,10 +56,11 @@ class ModelMethod(Rule):
         member = catalog.MODEL_MEMBERS.get(node.attr.value)
         if member is None or not member.attribute:
             return
-        if isinstance(ctx.parent, _STORE_PARENTS) and getattr(ctx.parent, "target", None) is node:
-            return
-        if isinstance(ctx.parent, cst.AssignTarget):
-            return
+        parent = ctx.parent
+        if isinstance(parent, cst.AssignTarget) or (
+            isinstance(parent, (cst.AugAssign, cst.AnnAssign, cst.Del)) and parent.target is node
+        ):
+            return  # written, not read
         self._member(node, node, member, ctx)
 
     # -- call sites of model members ---------------------------------------------------------

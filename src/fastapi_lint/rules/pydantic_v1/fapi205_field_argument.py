@@ -19,7 +19,8 @@ _CALLEES = frozenset(
     name.rpartition(".")[2]
     for name in (*catalog.PYDANTIC_FIELDS, *catalog.FASTAPI_PARAMS, *catalog.CONSTRAINED)
 )
-_LITERAL_TYPES = {"str": cst.SimpleString, "int": cst.Integer, "bool": cst.Name}
+# Annotation -> the libcst node type of a literal of that type.
+_LITERAL_TYPES = {"str": "SimpleString", "int": "Integer", "bool": "Name"}
 
 
 class FieldArgument(Rule):
@@ -223,7 +224,7 @@ class FieldArgument(Rule):
         annotation = statement.annotation.annotation
         if not isinstance(annotation, cst.Name) or annotation.value not in _LITERAL_TYPES:
             return None, "the annotation is not `str`, `int` or `bool`"
-        if not isinstance(value, _LITERAL_TYPES[annotation.value]) or (
+        if not isinstance(value, getattr(cst, _LITERAL_TYPES[annotation.value])) or (
             isinstance(value, cst.Name) and value.value not in ("True", "False")
         ):
             return None, "the default is not a literal of the annotated type"
