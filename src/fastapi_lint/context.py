@@ -30,7 +30,9 @@ class PendingEdit:
     """An edit anchored on a node; turned into offsets when the file is done.
 
     ``where``: "replace" the node's syntactic span, insert "before" or "after" it, "line_before"
-    (at the start of the node's line) or "line_after" (after the newline ending the node), or
+    (at the start of the node's line) or "line_after" (after the newline ending the node),
+    "node_lines" (replace the whole lines the node's syntactic span is on, newline included),
+    "lines" (a statement's whole lines, up to ``other``; see ``remove_lines``), or
     "offsets" with explicit ``start``/``end``.
     """
 
@@ -153,6 +155,11 @@ class FileContext:
     @staticmethod
     def line_after(node: cst.CSTNode, content: str) -> PendingEdit:
         return PendingEdit(node, content, "line_after")
+
+    @staticmethod
+    def replace_node_lines(node: cst.CSTNode, content: str = "") -> PendingEdit:
+        """Replace the whole lines ``node`` is on (comments on them included) with ``content``."""
+        return PendingEdit(node, content, "node_lines")
 
     @staticmethod
     def at_offsets(start: int, end: int, content: str) -> PendingEdit:
@@ -359,6 +366,14 @@ class FileContext:
             elif edit.where == "line_after":
                 full_end = self.spans.full_span(edit.node)[1]
                 start = end = max(full_end, node_end)
+            elif edit.where == "node_lines":
+                start = index.line_start(index.location(node_start).row)
+                last_row = index.location(max(node_start, node_end - 1)).row
+                end = (
+                    index.line_start(last_row + 1)
+                    if last_row < index.line_count()
+                    else len(self.text)
+                )
             else:  # pragma: no cover - programming error
                 raise ValueError(f"unknown edit anchor {edit.where!r}")
         return Edit(start, end, edit.content, index.location(start), index.location(end))

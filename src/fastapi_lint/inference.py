@@ -5,6 +5,15 @@
 assignments, annotations, parameters, ``with`` targets, ``self`` attributes and the return types
 of known factories. Both are flow-insensitive: a name bound to values of different types in the
 same scope has no type, so rules stay quiet rather than guess.
+
+A type is spelled as a string: ``pkg.User`` is an instance of that class, or the result of calling
+``pkg.User`` when the module alone cannot tell a class from a function (the project pass settles
+it, see ``Project.value_type``); ``type[pkg.User]`` is the class itself; ``list[pkg.User]`` is a
+homogeneous collection (list, set, sequence, iterable...) whose elements are ``pkg.User``;
+``element[pkg.load]`` is an element of such a value the module cannot see into (what the
+imported ``pkg.load`` returns); ``pkg.User::address`` is the attribute ``address`` of a
+``pkg.User`` defined in another module. The last three only mean something to the project pass:
+``call_target`` does not name calls on them.
 """
 
 from __future__ import annotations
@@ -12,8 +21,24 @@ from __future__ import annotations
 import builtins
 import sys
 
-from fastapi_lint.knowledge.names import ANNOTATED, OPTIONAL, UNION, canonical
-from fastapi_lint.knowledge.types import ANY_ATTRIBUTE_TYPES, PATH_TYPES, RETURN_TYPES
+from fastapi_lint.knowledge.names import (
+    ANNOTATED,
+    CLASS_OBJECT_ORIGINS,
+    CLASSMETHOD_DECORATORS,
+    COLLECTION_FACTORIES,
+    COLLECTION_ORIGINS,
+    OPTIONAL,
+    TUPLE_ORIGINS,
+    UNION,
+    canonical,
+)
+from fastapi_lint.knowledge.types import (
+    ANY_ATTRIBUTE_TYPES,
+    CONSTRUCTOR_METHODS,
+    COPY_METHODS,
+    PATH_TYPES,
+    RETURN_TYPES,
+)
 from fastapi_lint.lazy import cst
 from fastapi_lint.scope import Binding, BindingKind, ClassInfo, Frame, FrameKind
 from fastapi_lint.walk import WalkResult
@@ -32,6 +57,32 @@ def dotted_name(node: cst.BaseExpression | None) -> str | None:
         base = dotted_name(node.value)
         return None if base is None else f"{base}.{node.attr.value}"
     return None
+
+
+def collection_of(element: str) -> str:
+    """The type of a homogeneous collection of ``element`` values."""
+    return f"list[{element}]"
+
+
+def element_of(type_name: str | None) -> str | None:
+    """The type of the elements of a value of type ``type_name``, when it is a collection."""
+    if type_name is not None and type_name.startswith("list[") and type_name.endswith("]"):
+        return type_name[5:-1]
+    return None
+
+
+def class_object_of(type_name: str | None) -> str | None:
+    """``pkg.User`` for ``type[pkg.User]`` (the class itself), else None."""
+    if type_name is not None and type_name.startswith("type[") and type_name.endswith("]"):
+        return type_name[5:-1]
+    return None
+
+
+def _is_opaque_type(type_name: str) -> bool:
+    """Types whose elements only the project pass can know: results of imported callables."""
+    return not type_name.startswith(("list[", "type[", "element[")) and not _is_builtin_or_stdlib(
+        type_name
+    )
 
 
 def string_value(node: cst.BaseExpression | None) -> str | None:
@@ -205,11 +256,13 @@ class Resolver:
             if left in PATH_TYPES:
                 return left
             return None
-        if isinstance(node, cst.Subscript):
-            owner = self.infer_type(node.value, frame)
-            return ANY_ATTRIBUTE_TYPES.get(owner) if owner is not None else None
         if isinstance(node, cst.Await):
             return self.infer_type(node.expression, frame)
+        if isinstance(node, cst.Subscript):
+            owner = self.infer_type(node.value, frame)
+            if owner in ANY_ATTRIBUTE_TYPES:  # `client["shop"]["orders"]`
+                return ANY_ATTRIBUTE_TYPES[owner]
+            return self._subscript_type(node, frame)
         if isinstance(node, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)):
             return "str"
         if isinstance(node, cst.Integer):
@@ -221,9 +274,11 @@ class Resolver:
         return None
 
     def _binding_type(self, binding: Binding, scope: Frame) -> str | None:
+        kind = binding.kind
+        if kind is BindingKind.LOOP:
+            return self._loop_target_type(binding)
         if binding.opaque:
             return None
-        kind = binding.kind
         if binding.annotation is not None and kind in (BindingKind.ASSIGN, BindingKind.PARAM):
             return self.annotation_type(binding.annotation, self._annotation_frame(binding, scope))
         if kind is BindingKind.PARAM:
@@ -231,6 +286,37 @@ class Resolver:
         if kind in (BindingKind.ASSIGN, BindingKind.WITH) and binding.value is not None:
             return self.infer_type(binding.value, scope)
         return None
+
+    def _loop_target_type(self, binding: Binding) -> str | None:
+        """``user`` in ``for user in users`` (or a comprehension), when ``users`` is a collection."""
+        loop = binding.node
+        if not isinstance(loop, (cst.For, cst.CompFor)) or loop.asynchronous is not None:
+            return None
+        target = loop.target
+        if not isinstance(target, cst.Name) or target.value != binding.name:
+            return None
+        return self.element_type(loop.iter)
+
+    def element_type(self, node: cst.BaseExpression, frame: Frame | None = None) -> str | None:
+        """The type of the elements of the collection ``node`` evaluates to."""
+        collection = self.infer_type(node, frame)
+        if collection is None:
+            return None
+        element = element_of(collection)
+        if element is not None:
+            return element
+        if _is_opaque_type(collection) and collection not in self.classes_by_qualname:
+            return f"element[{collection}]"
+        return None
+
+    def _subscript_type(self, node: cst.Subscript, frame: Frame) -> str | None:
+        if len(node.slice) != 1:
+            return None
+        index = node.slice[0].slice
+        if isinstance(index, cst.Slice):
+            collection = self.infer_type(node.value, frame)
+            return collection if element_of(collection) is not None else None
+        return self.element_type(node.value, frame)
 
     def _annotation_frame(self, binding: Binding, scope: Frame) -> Frame:
         # Parameter annotations are evaluated where the function is defined.
@@ -251,7 +337,10 @@ class Resolver:
         if "staticmethod" in decorators:
             return None
         owner = self.local(function.klass.qualname)
-        if "classmethod" in decorators or function.name in ("__new__", "__init_subclass__"):
+        if function.name in ("__new__", "__init_subclass__") or any(
+            name is not None and name.rpartition(".")[2] in CLASSMETHOD_DECORATORS
+            for name in decorators
+        ):
             return f"type[{owner}]"
         return owner
 
@@ -271,12 +360,23 @@ class Resolver:
                         return types.pop()
                 return None
             # Properties of known library types (``path.parent``, ``client.database``).
-            return RETURN_TYPES.get(f"{owner}.{attr}") or ANY_ATTRIBUTE_TYPES.get(owner)
+            known = RETURN_TYPES.get(f"{owner}.{attr}")
+            if known is not None:
+                return known
+            if owner in ANY_ATTRIBUTE_TYPES:
+                return ANY_ATTRIBUTE_TYPES[owner]
+            if _is_opaque_type(owner) or owner.startswith("element["):
+                return f"{owner}::{attr}"  # an attribute of a class of another module
         return None
 
     def call_return_type(self, call: cst.Call, frame: Frame) -> str | None:
         target = self.call_target(call, frame)
         if target is None:
+            if isinstance(call.func, cst.Subscript):
+                return self.class_reference(call.func, frame)  # `Page[Item](...)`
+            constructed = self._constructor_result(call, frame)  # `Page[Item].parse_obj(...)`
+            if constructed is not None:
+                return constructed
             # Calling an object of a known type: `SessionLocal()` with a local sessionmaker.
             owner = self.infer_type(call.func, frame)
             return RETURN_TYPES.get(f"{owner}.__call__") if owner is not None else None
@@ -290,6 +390,9 @@ class Resolver:
             if function.node.returns is not None:
                 return self.annotation_type(function.node.returns.annotation, function.parent)
             return None
+        constructed = self._constructor_result(call, frame)
+        if constructed is not None:
+            return constructed
         # Calling an object: ``SessionLocal()`` where ``SessionLocal = sessionmaker(...)``.
         owner = self.infer_type(call.func, frame) if not target.startswith("type[") else None
         if owner is not None:
@@ -298,6 +401,45 @@ class Resolver:
             # An imported callable of unknown kind, usually a class: the project pass decides.
             return target
         return None
+
+    def _constructor_result(self, call: cst.Call, frame: Frame) -> str | None:
+        """``User.parse_obj(data)`` and ``cls.model_validate(data)`` make a ``User``;
+        ``user.copy()`` is another ``User``."""
+        func = call.func
+        if not isinstance(func, cst.Attribute):
+            return None
+        method = func.attr.value
+        if method in CONSTRUCTOR_METHODS:
+            return self.class_reference(func.value, frame)
+        if method in COPY_METHODS:
+            owner = self.infer_type(func.value, frame)
+            if owner is not None and (_is_opaque_type(owner) or owner in self.classes_by_qualname):
+                return owner
+        return None
+
+    def class_reference(self, node: cst.BaseExpression, frame: Frame | None = None) -> str | None:
+        """The qualified name of the class ``node`` refers to (``User``, ``models.User``, ``cls``
+        in a class method), when it may be a class of this project or a library."""
+        frame = frame or self.frame_of(node)
+        if isinstance(node, cst.Subscript):
+            return self.class_reference(node.value, frame)  # `Page[Item]`: a generic class
+        owner = class_object_of(self.infer_type(node, frame))
+        if owner is not None:
+            return owner
+        if not isinstance(node, (cst.Name, cst.Attribute)):
+            return None
+        qualname = self.qualname(node, frame)
+        if qualname is None:
+            return None
+        if qualname in self.classes_by_qualname:
+            return qualname
+        if qualname in self.functions_by_qualname or _is_builtin_or_stdlib(qualname):
+            return None
+        if isinstance(node, cst.Name):
+            found = self.lookup(node.value, frame)
+            if found is None or any(b.kind is not BindingKind.IMPORT for b in found[1]):
+                return None
+        return qualname
 
     def call_target(self, call: cst.Call, frame: Frame | None = None) -> str | None:
         """The qualified name of the called API: ``requests.get``, ``requests.Session.get``."""
@@ -308,6 +450,8 @@ class Resolver:
             return target
         if isinstance(func, cst.Attribute):
             owner = self.infer_type(func.value, frame)
+            if owner is not None and ("::" in owner or owner.startswith("element[")):
+                return None  # only the project pass can settle these
             if owner is not None:
                 if owner.startswith("type[") and owner.endswith("]"):
                     owner = owner[5:-1]
@@ -328,6 +472,17 @@ class Resolver:
             if origin == UNION:
                 types = {self.annotation_type(e, frame) for e in elements if not _is_none(e)}
                 return types.pop() if len(types) == 1 else None
+            return self._generic_type(origin, elements, frame)
+        if isinstance(annotation, cst.Call) and annotation.args:
+            # `conlist(User, min_length=1)`: a list of `User`.
+            if self.qualname(annotation.func, frame) in COLLECTION_FACTORIES:
+                first = annotation.args[0]
+                element = (
+                    None
+                    if first.keyword or first.star
+                    else self.annotation_type(first.value, frame)
+                )
+                return collection_of(element) if element is not None else None
             return None
         if isinstance(annotation, cst.BinaryOperation) and isinstance(
             annotation.operator, cst.BitOr
@@ -348,6 +503,27 @@ class Resolver:
                     self._parsed_annotations[key] = None
             parsed = self._parsed_annotations[key]
             return None if parsed is None else self._annotation_from_string(parsed, frame)
+        return None
+
+    def _generic_type(
+        self, origin: str | None, elements: list[cst.BaseExpression], frame: Frame
+    ) -> str | None:
+        """``list[User]``, ``tuple[User, ...]``, ``type[User]`` and generic classes ``Page[User]``."""
+        if origin is None:
+            return None
+        if origin in COLLECTION_ORIGINS or (
+            origin in TUPLE_ORIGINS and len(elements) == 2 and isinstance(elements[1], cst.Ellipsis)
+        ):
+            element = self.annotation_type(elements[0], frame)
+            return collection_of(element) if element is not None else None
+        if origin in CLASS_OBJECT_ORIGINS and len(elements) == 1:
+            element = self.annotation_type(elements[0], frame)
+            return f"type[{element}]" if element is not None else None
+        if origin in self.classes_by_qualname or (
+            not _is_builtin_or_stdlib(origin)
+            and not origin.startswith(("typing_extensions.", "collections."))
+        ):
+            return origin
         return None
 
     def _annotation_from_string(self, parsed: cst.BaseExpression, frame: Frame) -> str | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi_lint.diagnostics import Diagnostic, Fix, Location
+from fastapi_lint.inference import class_object_of, element_of
 from fastapi_lint.knowledge.names import MODEL_BASES, SETTINGS_BASES, canonical
 from fastapi_lint.literals import NOT_LITERAL
 from fastapi_lint.noqa import NoqaDirectives
@@ -313,6 +314,45 @@ class Project:
                     )
             found.append(param)
         return found
+
+    def settle_type(self, type_name: str | None, _depth: int = 0) -> str | None:
+        """Settle a type from the per-file pass (see ``inference.py``) with the whole project.
+
+        ``pkg.load`` (the result of calling an imported name) becomes the class it names, or the
+        return annotation of the project function it names; ``element[...]`` becomes the
+        element type of what it wraps; ``pkg.User::address`` the annotated type of that
+        attribute (inherited ones included). Classes are resolved through re-exports. The result is
+        a class qualname, ``type[...]``, ``list[...]``, or None when unknown.
+        """
+        if not type_name or _depth > _MAX_ALIAS_DEPTH:
+            return None
+        if type_name.startswith("element[") and type_name.endswith("]"):
+            collection = self.settle_type(type_name[8:-1], _depth + 1)
+            return self.settle_type(element_of(collection), _depth + 1)
+        if type_name.startswith("list[") and type_name.endswith("]"):
+            element = self.settle_type(type_name[5:-1], _depth + 1)
+            return f"list[{element}]" if element is not None else None
+        owner = class_object_of(type_name)
+        if owner is not None:
+            resolved = self.settle_type(owner, _depth + 1)
+            return f"type[{resolved}]" if resolved is not None else None
+        if "::" in type_name:
+            owner, _, attribute = type_name.rpartition("::")
+            settled = self.settle_type(owner, _depth + 1)
+            if settled is None or settled not in self.classes:
+                return None
+            for name in (settled, *self.class_ancestors(settled)):
+                found = self.classes.get(name)
+                if found is not None and attribute in found[1].attributes:
+                    return self.settle_type(found[1].attributes[attribute], _depth + 1)
+            return None
+        resolved = self.resolve(type_name)
+        if resolved in self.classes:
+            return resolved
+        function = self.functions.get(resolved)
+        if function is not None:
+            return self.settle_type(function.function.returns, _depth + 1)
+        return resolved
 
     def module_variable_type(self, qualname: str) -> str | None:
         """The type of a module-level variable of another module (``app.db.engine``)."""

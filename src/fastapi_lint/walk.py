@@ -127,6 +127,9 @@ class WalkResult:
     functions: list[FunctionInfo] = field(default_factory=list)
     classes: list[ClassInfo] = field(default_factory=list)
     calls: list[tuple[cst.Call, Frame]] = field(default_factory=list)
+    # Every `Name` node by identifier, with the frame it is in (references, bindings, attribute
+    # names and keywords alike: filter by parent).
+    names: dict[str, list[tuple[cst.Name, Frame]]] = field(default_factory=dict)
     function_by_node: dict[cst.FunctionDef, FunctionInfo] = field(default_factory=dict)
     class_by_node: dict[cst.ClassDef, ClassInfo] = field(default_factory=dict)
     frame_by_node: dict[cst.CSTNode, Frame] = field(default_factory=dict)
@@ -167,6 +170,7 @@ class _Walker:
         events = result.events
         set_parent = result.parents.__setitem__
         calls = result.calls
+        names = result.names
         wanted = self.wanted
         stack: list[tuple[cst.CSTNode, cst.CSTNode | None, Frame]] = [
             (child, module, module_frame) for child in reversed(module.body)
@@ -184,6 +188,12 @@ class _Walker:
                 events.append((node, parent, frame))
             if node_type is cst.Call:
                 calls.append((node, frame))
+            elif node_type is cst.Name:
+                found = names.get(node.value)
+                if found is None:
+                    names[node.value] = [(node, frame)]
+                else:
+                    found.append((node, frame))
             else:
                 handler = special.get(node_type)
                 if handler is not None and handler(self, node, parent, frame, push):

@@ -164,3 +164,41 @@ SETTINGS_BASES = frozenset(
         "pydantic.v1.BaseSettings",
     }
 )
+
+# Generic aliases whose one type argument is the element type of a homogeneous collection:
+# indexing or iterating a `list[User]` gives a `User`.
+COLLECTION_ORIGINS = frozenset(
+    {
+        "list",
+        "set",
+        "frozenset",
+        "typing.List",
+        "typing.Set",
+        "typing.FrozenSet",
+        "typing.AbstractSet",
+        "typing.MutableSet",
+        "typing.Sequence",
+        "typing.MutableSequence",
+        "typing.Collection",
+        "typing.Iterable",
+        "typing.Iterator",
+        "collections.abc.Set",
+        "collections.abc.MutableSet",
+        "collections.abc.Sequence",
+        "collections.abc.MutableSequence",
+        "collections.abc.Collection",
+        "collections.abc.Iterable",
+        "collections.abc.Iterator",
+    }
+)
+# Calls that build collection types in annotations (`conlist(User, min_length=1)`).
+COLLECTION_FACTORIES = frozenset({"pydantic.conlist", "pydantic.conset", "pydantic.confrozenset"})
+# `tuple[User, ...]`: a homogeneous tuple.
+TUPLE_ORIGINS = frozenset({"tuple", "typing.Tuple"})
+# `type[User]` and `Type[User]`: the class itself rather than an instance.
+CLASS_OBJECT_ORIGINS = frozenset({"type", "typing.Type"})
+# Decorators that make the first parameter of a method the class (Pydantic's validators are
+# class methods whether or not `@classmethod` is written).
+CLASSMETHOD_DECORATORS = frozenset(
+    {"classmethod", "validator", "root_validator", "field_validator"}
+)

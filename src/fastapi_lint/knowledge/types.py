@@ -119,3 +119,21 @@ ANY_ATTRIBUTE_TYPES: dict[str, str] = {
     "pymongo.MongoClient": "pymongo.database.Database",
     "pymongo.database.Database": "pymongo.collection.Collection",
 }
+# Class methods that return an instance of the class they are called on: Pydantic's model
+# constructors in their v1 and v2 spellings (``User.parse_obj(data)`` is a ``User``).
+CONSTRUCTOR_METHODS = frozenset(
+    {
+        "parse_obj",
+        "parse_raw",
+        "parse_file",
+        "from_orm",
+        "construct",
+        "validate",
+        "model_validate",
+        "model_validate_json",
+        "model_validate_strings",
+        "model_construct",
+    }
+)
+# Methods that return a copy of their receiver, of the same type.
+COPY_METHODS = frozenset({"copy", "model_copy"})

@@ -1,0 +1,65 @@
+"""The FAPI2xx family beyond its fixtures: how v1 patterns read under v2, and fixes that are
+stable (fixing the fixed output changes nothing)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from harness import FIXTURES, run
+
+from fastapi_lint.rules.pydantic_v1.patterns import anchored_body, read_pattern
+
+
+@pytest.mark.parametrize(
+    ("pattern", "anchored", "dollar", "unsupported"),
+    [
+        (r"^\d+$", True, True, ""),
+        ("abc", False, False, ""),
+        ("a|b", False, False, ""),
+        ("^a|b", False, False, ""),  # `b` could match anywhere under v2
+        ("^(?:a|b)", True, False, ""),
+        (r"[$]x\$", False, False, ""),
+        (r"[]$]", False, False, ""),
+        (r"(?=\d)\w+", False, False, "a lookaround"),
+        (r"(?<!x)y", False, False, "a lookaround"),
+        (r"(\w)\1", False, False, "a backreference"),
+        (r"(?P<a>x)(?P=a)", False, False, "a backreference"),
+        ("[[:alpha:]]+", False, False, "a POSIX class `[:...:]`"),
+        (r"a\Z", False, False, "`\\Z`"),
+        ("(?x) a b", False, False, "verbose mode"),
+        ("a(?x:b)", False, False, "verbose mode"),
+    ],
+)
+def test_reading_v1_patterns(pattern, anchored, dollar, unsupported) -> None:
+    reading = read_pattern(pattern)
+    assert (reading.anchored, reading.dollar, reading.unsupported) == (
+        anchored,
+        dollar,
+        unsupported,
+    )
+
+
+def test_anchoring_keeps_leading_flags_first() -> None:
+    assert anchored_body("(?i)hello|hi", read_pattern("(?i)hello|hi")) == "(?i)^(?:hello|hi)"
+    assert anchored_body(r"\d+", read_pattern(r"\d+")) == r"^(?:\d+)"
+
+
+def _fixed_cases():
+    for code in ("FAPI201", "FAPI202", "FAPI203", "FAPI204", "FAPI205", "FAPI206", "FAPI207"):
+        for entry in sorted((FIXTURES / "rules" / code).iterdir()):
+            if entry.is_dir() or entry.suffix == ".py":
+                yield pytest.param(code, entry, id=f"{code}/{entry.name}")
+
+
+@pytest.mark.parametrize(("code", "entry"), list(_fixed_cases()))
+def test_fixing_twice_changes_nothing(code: str, entry: Path, tmp_path: Path) -> None:
+    target = tmp_path / entry.name
+    if entry.is_dir():
+        shutil.copytree(entry, target)
+    else:
+        shutil.copy(entry, target)
+    run(target, [code], fix=True, unsafe_fixes=True, diff=False)
+    again = run(target, [code], fix=True, unsafe_fixes=True, diff=True)
+    assert [o.source.display for o in again.outcomes if o.fixed_text is not None] == []
