@@ -14,11 +14,10 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -39,6 +38,8 @@ class DetectedVersion:
 
     @property
     def parsed(self) -> Version:
+        from packaging.version import Version
+
         return Version(self.version)
 
     def describe(self) -> str:
@@ -62,6 +63,8 @@ class Versions:
     def older_than(self, package: str, version: str) -> DetectedVersion | None:
         """The detected version when the project runs (or supports) a version before
         ``version``; None when it does not, or when nothing is known."""
+        from packaging.version import InvalidVersion, Version
+
         found = self.found.get(package)
         if found is None:
             return None
@@ -120,6 +123,8 @@ def _from_lock_files(root: Path, packages: list[str]):
         data = _read_toml(root / name)
         if data is None:
             continue
+        from packaging.version import InvalidVersion, Version
+
         locked: dict[str, list[Version]] = {}
         for entry in data.get("package", ()):
             if not isinstance(entry, dict):
@@ -137,6 +142,9 @@ def _from_lock_files(root: Path, packages: list[str]):
 
 
 def _requirement_version(text: str, packages: list[str]) -> tuple[str, str, bool] | None:
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.version import InvalidVersion, Version
+
     try:
         requirement = Requirement(text)
     except InvalidRequirement:
@@ -188,6 +196,7 @@ _POETRY_CONSTRAINT = re.compile(r"^\s*(\^|~=?|>=|==|=)?\s*v?(\d+(?:\.\d+)*)\s*(?
 
 
 def _from_pyproject(root: Path, packages: list[str]):
+
     data = _read_toml(root / "pyproject.toml")
     if data is None:
         return
@@ -237,8 +246,15 @@ def _from_pyproject(root: Path, packages: list[str]):
 
 def valid_version(value: str) -> str:
     """Validation for the configuration keys: a PEP 440 version."""
+    from packaging.version import InvalidVersion, Version
+
     try:
         Version(value)
     except InvalidVersion:
         raise ValueError(f"`{value}` is not a version such as `0.115.0`") from None
     return value
+
+
+def canonicalize_name(name: str) -> str:
+    """PEP 503 normalized project name (what ``packaging.utils.canonicalize_name`` does)."""
+    return re.sub(r"[-_.]+", "-", name).lower()

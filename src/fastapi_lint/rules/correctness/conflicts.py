@@ -62,11 +62,11 @@ def _path_conflicts(routes: list[ServedRoute]) -> list[Conflict]:
         buckets.setdefault(_bucket(route), []).append(route)
     wild = buckets.pop(None, [])
     pairs: list[tuple[ServedRoute, ServedRoute]] = []
-    for members in [*buckets.values(), wild]:
-        for i, a in enumerate(members):
-            pairs.extend((a, b) for b in members[i + 1 :])
-            if members is not wild:
-                pairs.extend((a, b) for b in wild)
+    for members in buckets.values():
+        pairs.extend(_compatible_pairs(members))
+        pairs.extend((a, b) for a in members for b in wild)
+    for i, a in enumerate(wild):
+        pairs.extend((a, b) for b in wild[i + 1 :])
     # Duplicates first: a route both duplicated and shadowed is reported as a duplicate.
     pairs.sort(key=lambda pair: not _same_shape(*pair))
     for a, b in pairs:
@@ -103,6 +103,57 @@ def _path_conflicts(routes: list[ServedRoute]) -> list[Conflict]:
                 Conflict("shadowed", later, earlier, True, f"{path_earlier}\n{path_later}")
             )
     return found
+
+
+class _Trie:
+    __slots__ = ("children", "param", "routes")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Trie] = {}
+        self.param: _Trie | None = None
+        self.routes: list[int] = []
+
+
+def _segments(route: ServedRoute) -> list[str | None]:
+    """The full path's segments; None for a segment with a parameter (it may match anything)."""
+    return [None if "{" in part else part for part in (route.full_path or "").split("/")]
+
+
+def _compatible_pairs(members: list[ServedRoute]) -> list[tuple[ServedRoute, ServedRoute]]:
+    """The pairs of routes (same number of segments) whose paths may overlap: at each segment
+    the same literal, or a parameter on either side. Only these can be duplicates or shadow
+    each other; a trie over the segments finds them without comparing every pair, which a
+    large application (thousands of routes on one app) could not afford."""
+    root = _Trie()
+    segments = [_segments(route) for route in members]
+    for index, parts in enumerate(segments):
+        node = root
+        for part in parts:
+            if part is None:
+                if node.param is None:
+                    node.param = _Trie()
+                node = node.param
+            else:
+                node = node.children.setdefault(part, _Trie())
+        node.routes.append(index)
+    pairs = []
+    for index, parts in enumerate(segments):
+        found: list[int] = []
+        stack = [(root, 0)]
+        while stack:
+            node, depth = stack.pop()
+            if depth == len(parts):
+                found.extend(node.routes)
+                continue
+            part = parts[depth]
+            if node.param is not None:
+                stack.append((node.param, depth + 1))
+            if part is None:
+                stack.extend((child, depth + 1) for child in node.children.values())
+            elif part in node.children:
+                stack.append((node.children[part], depth + 1))
+        pairs.extend((members[index], members[other]) for other in sorted(found) if other > index)
+    return pairs
 
 
 def _both_at_module_level(a: ServedRoute, b: ServedRoute, depth: int) -> bool:
