@@ -345,3 +345,17 @@ def test_two_processes_on_one_tree_never_corrupt_the_cache_or_a_file(tmp_path: P
     cached = lint(project, *concise)
     assert cached.stdout == lint(project, "--no-cache", *concise).stdout
     assert cached.exit_code == 0
+
+
+def test_lone_surrogates_in_checked_source_do_not_break_the_cache(tmp_path: Path) -> None:
+    """A string literal with a lone surrogate escape ends up in a summary; orjson refuses to
+    write such a string, the cache must still be written and read (found in site-packages)."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "app.py").write_text(
+        'import time\n\nCONSTANT = "\\udc80"\nORIGINS = ["\\ud800"]\n\n\nasync def handler():\n    time.sleep(1)\n'
+    )
+    for _ in range(2):
+        result = lint(project, "--output-format", "concise")
+        assert result.exit_code == 1
+        assert "app.py:8:5: FAPI101" in result.output

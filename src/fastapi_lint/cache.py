@@ -41,23 +41,33 @@ _FORMAT = 4
 # the same clock tick as the cached one would otherwise go unnoticed.
 _RACY_NS = 2_000_000_000
 
+
+def _json_dumps(value: Any) -> bytes:
+    # ensure_ascii: checked source may hold lone surrogates (escaped in the output).
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
 try:  # orjson reads and writes a large project's cache several times faster
     import orjson
 
-    _loads = orjson.loads
+    def _loads(data: bytes) -> Any:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return json.loads(data)  # lone surrogates, which orjson refuses
 
     def _dumps(value: Any) -> bytes:
-        return orjson.dumps(value)
+        try:
+            return orjson.dumps(value)
+        except TypeError:  # a string with lone surrogates (from the checked source)
+            return _json_dumps(value)
 
-except (
-    ImportError
-):  # pragma: no cover - orjson is a dependency; this keeps PyPy and friends working
+except ImportError:  # pragma: no cover - orjson is a dependency; this keeps PyPy working
 
     def _loads(data: bytes) -> Any:
         return json.loads(data)
 
-    def _dumps(value: Any) -> bytes:
-        return json.dumps(value, separators=(",", ":")).encode()
+    _dumps = _json_dumps
 
 
 @cache

@@ -125,8 +125,8 @@ def _check_batch(
                     slot.path, [slot.key, [slot.mtime_ns, slot.size, result.digest, result_data]]
                 )
                 written = True
-            except OSError:
-                pass
+            except (OSError, ValueError, TypeError, RecursionError):
+                pass  # best effort: the result stands, uncached
         results.append([result_data, written])
         if index % _COLLECT_EVERY == 0:
             gc.collect()
