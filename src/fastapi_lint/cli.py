@@ -321,6 +321,9 @@ def _check(
         )
         for stage, seconds in result.timings.items():
             _verbose(f"time {stage}: {seconds:.3f}s")
+        _verbose(
+            f"peak memory: {_peak_memory_mb()} MB (this process), {_peak_memory_mb(True)} MB (largest worker)"
+        )
 
     exit_code = EXIT_OK
     for missing in result.missing:
@@ -595,6 +598,16 @@ def _statistics(entries, unsafe_fixes: bool, output_format: str) -> str:
         for code, name, count, fixable in rows
     ]
     return "\n".join(lines) + "\n"
+
+
+def _peak_memory_mb(children: bool = False) -> int:
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return 0
+    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
+    peak = resource.getrusage(who).ru_maxrss
+    return peak // (1024 * 1024) if sys.platform == "darwin" else peak // 1024
 
 
 def _verbose(message: str) -> None:

@@ -171,7 +171,10 @@ def _same_shape(a: ServedRoute, b: ServedRoute) -> bool:
 def _operation_id_conflicts(routes: list[ServedRoute]) -> list[Conflict]:
     found = []
     seen: dict[str, ServedRoute] = {}
-    for route in sorted(routes, key=_position):
+    # Only routes with an operation_id: sorting by position reads spans, which are computed on
+    # demand (see summary.PendingSpan).
+    with_ids = [r for r in routes if r.route.options.get("operation_id") is not None]
+    for route in sorted(with_ids, key=_position):
         text = route.route.options.get("operation_id")
         if text is None:
             continue
