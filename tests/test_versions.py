@@ -110,3 +110,38 @@ def test_verbose_says_which_versions_and_from_where(tmp_path: Path) -> None:
     assert "version: fastapi 0.115.0 (from requirements.txt: fastapi==0.115.0)" in result.output
     assert "version: pydantic >=2.7 (from pyproject.toml: pydantic>=2.7)" in result.output
     assert "version: starlette: unknown (not pinned)" in result.output
+
+
+def test_the_answer_is_cached_while_the_files_it_came_from_are_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from fastapi_lint import versions
+
+    lock = 'version = 1\n[[package]]\nname = "fastapi"\nversion = "{}"\n'
+    _write(tmp_path, {"uv.lock": lock.format("0.115.2"), "requirements-dev.txt": "pytest\n"})
+    old = 1_700_000_000_000_000_000  # timestamps far enough in the past to be trusted
+    for name in ("uv.lock", "requirements-dev.txt"):
+        os.utime(tmp_path / name, ns=(old, old))
+    cache_dir = tmp_path / ".cache"
+    detect_versions(tmp_path, cache_dir=cache_dir)
+    assert not cache_dir.exists()  # only a run's cache directory is used, never created
+    cache_dir.mkdir()
+    first = detect_versions(tmp_path, cache_dir=cache_dir)
+    assert first.get("fastapi").version == "0.115.2"
+    assert (cache_dir / "versions.json").is_file()
+
+    def parse_again(*args):
+        raise AssertionError("the files were parsed again")
+
+    monkeypatch.setattr(versions, "_detect", parse_again)
+    assert detect_versions(tmp_path, cache_dir=cache_dir) == first
+    monkeypatch.undo()
+    # Any file it may read changes (here a new requirements file): it is read again.
+    (tmp_path / "uv.lock").write_text(lock.format("0.116.0"), encoding="utf-8")
+    assert detect_versions(tmp_path, cache_dir=cache_dir).get("fastapi").version == "0.116.0"
+    (tmp_path / "requirements.txt").write_text("fastapi==0.99.0\n", encoding="utf-8")
+    monkeypatch.setattr(versions, "_detect", parse_again)
+    with pytest.raises(AssertionError, match="parsed again"):
+        detect_versions(tmp_path, cache_dir=cache_dir)

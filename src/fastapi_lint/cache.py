@@ -222,6 +222,8 @@ class ResultCache:
                     and name == self._entry_name(value[0])
                 ):
                     self._loaded[value[0]] = value[1]
+            # Entries written by this run before the others were needed.
+            self._loaded.update(self._updated)
         return self._loaded
 
     def get(
@@ -267,18 +269,7 @@ class ResultCache:
 
     def get_entry(self, key: str, display: str | None = None) -> FileResult | None:
         """One cached result, read on its own (without loading every entry)."""
-        if self._loaded is not None:
-            entry = self._loaded.get(key)
-        else:
-            value = read_signed(self.entry_path(key))
-            entry = None
-            if (
-                isinstance(value, list)
-                and len(value) == 2
-                and value[0] == key
-                and _valid_entry(value[1])
-            ):
-                entry = value[1]
+        entry = self.raw_entry(key)
         if entry is None:
             return None
         try:
@@ -286,12 +277,30 @@ class ResultCache:
         except Exception:
             return None
 
+    def raw_entry(self, key: str) -> list[Any] | None:
+        """``[mtime_ns, size, digest, result data]`` of one file, read on its own."""
+        if key in self._updated:
+            return self._updated[key]
+        if self._loaded is not None:
+            return self._loaded.get(key)
+        value = read_signed(self.entry_path(key))
+        if (
+            isinstance(value, list)
+            and len(value) == 2
+            and value[0] == key
+            and _valid_entry(value[1])
+        ):
+            return value[1]
+        return None
+
     def entry_path(self, key: str) -> Path:
         return self.entries_dir / self._entry_name(key)
 
-    def remember(self, key: str, entry: list[Any]) -> None:
-        """An entry a worker process has already written."""
-        self._entries[key] = entry
+    def written_by_worker(self, key: str) -> None:
+        """A worker process has written this entry: it is on disk, and this process keeps no
+        copy (a large project's raw results would double the run's memory)."""
+        if self._loaded is not None:
+            self._loaded.pop(key, None)
 
     def put(self, key: str, mtime_ns: int, size: int, result: FileResult) -> None:
         if time.time_ns() - mtime_ns < _RACY_NS:
@@ -300,7 +309,8 @@ class ResultCache:
             # by content digest only (as git does with "racily clean" entries).
             mtime_ns = 0
         entry = [mtime_ns, size, result.digest, result.to_data()]
-        self._entries[key] = entry
+        if self._loaded is not None:
+            self._loaded[key] = entry
         self._updated[key] = entry
 
     def save(self) -> None:
@@ -320,38 +330,103 @@ class ResultCache:
 
     # -- the last run's final findings ------------------------------------------------
 
-    def last_run(self, stats: dict[str, tuple[int, int]]) -> dict[str, list[Diagnostic]] | None:
-        """The final findings of the last run when it saw exactly these files, unchanged."""
+    def load_run(self) -> RunSnapshot | None:
+        """What the last run saw and reported, or None (no run yet, another version, bad data)."""
         data = read_signed(self.run_file)
         if not isinstance(data, dict) or data.get("version") != __version__:
             return None
         files = data.get("files")
-        if not isinstance(files, dict) or len(files) != len(stats):
+        reported = data.get("reported")
+        diagnostics = data.get("diagnostics")
+        refined = data.get("refined")
+        if not (
+            isinstance(files, dict)
+            and isinstance(reported, list)
+            and isinstance(diagnostics, dict)
+            and isinstance(refined, dict)
+        ):
             return None
-        for key, stat in stats.items():
-            if files.get(key) != [stat[0], stat[1]]:
-                return None
-        found = data.get("diagnostics")
-        if not isinstance(found, dict):
-            return None
-        try:
-            return {key: [Diagnostic.from_data(d) for d in items] for key, items in found.items()}
-        except Exception:
-            return None
+        return RunSnapshot(files, set(reported), diagnostics, refined)
 
     def save_run(
-        self, stats: dict[str, tuple[int, int]], diagnostics: dict[str, list[Diagnostic]]
+        self,
+        stats: dict[str, tuple[int, int]],
+        digests: dict[str, str],
+        diagnostics: dict[str, list[Diagnostic]],
+        refined: dict[str, list[list[str]]],
     ) -> None:
+        """``stats`` and ``digests``: every file the run read; ``diagnostics``: the final
+        findings of each reported file (the keys are the files the run reported on; the others
+        were read for their summaries only); ``refined``: per file, the messages the project
+        pass restated (see ``RunSnapshot.refined_message``)."""
+        now = time.time_ns()
         with contextlib.suppress(OSError):
             write_signed(
                 self.run_file,
                 {
                     "version": __version__,
-                    "files": {key: [m, s] for key, (m, s) in stats.items()},
+                    # A timestamp too recent to trust is stored as 0: the next run then
+                    # compares that file's content (see _RACY_NS).
+                    "files": {
+                        key: [0 if now - m < _RACY_NS else m, s, digests.get(key, "")]
+                        for key, (m, s) in stats.items()
+                    },
+                    "reported": sorted(diagnostics),
                     "diagnostics": {
                         key: [d.to_data() for d in items]
                         for key, items in diagnostics.items()
                         if items
                     },
+                    "refined": {key: items for key, items in refined.items() if items},
                 },
             )
+
+
+class RunSnapshot:
+    """The last run's files (timestamp, size and content digest of each), the files it
+    reported on, their final findings (decoded on demand) and the per-file messages the
+    project pass restated."""
+
+    def __init__(
+        self,
+        files: dict[str, Any],
+        reported: set[str],
+        diagnostics: dict[str, Any],
+        refined: dict[str, Any],
+    ) -> None:
+        self.files = files
+        self.reported = reported
+        self._diagnostics = diagnostics
+        self.refined = refined
+
+    def changed(self, stats: dict[str, tuple[int, int]], reported: list[str]) -> list[str] | None:
+        """The files whose timestamp or size differ, when the run covers the same files and
+        reports on the same ones; None otherwise."""
+        if len(self.files) != len(stats) or len(reported) != len(self.reported):
+            return None
+        if not self.reported.issuperset(reported):
+            return None
+        changed = []
+        for key, (mtime, size) in stats.items():
+            known = self.files.get(key)
+            if not isinstance(known, list) or len(known) != 3:
+                return None
+            if known[:2] != [mtime, size]:
+                changed.append(key)
+        return changed
+
+    def digest(self, key: str) -> str:
+        """The content digest of the file the last run read."""
+        return self.files[key][2]
+
+    def diagnostics(self, key: str) -> list[Diagnostic]:
+        """Raises (TypeError, ValueError) on malformed data."""
+        return [Diagnostic.from_data(d) for d in self._diagnostics.get(key, ())]
+
+    def refined_message(self, key: str, code: str, message: str, data: str) -> str | None:
+        """The message the project pass made of a per-file finding (``data``: its data as
+        canonical JSON) in the last run, or None when that finding was not there."""
+        for item in self.refined.get(key, ()):
+            if isinstance(item, list) and item[:3] == [code, message, data]:
+                return item[3] if isinstance(item[3], str) else None
+        return None

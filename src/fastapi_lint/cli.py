@@ -319,6 +319,10 @@ def _check(
             f"{len(result.outcomes)} files{context}: {result.files_checked} checked, "
             f"{result.files_cached} from cache"
         )
+        if result.shortcut == "unchanged":
+            _verbose("nothing changed since the last run: its findings stand")
+        elif result.shortcut == "incremental":
+            _verbose("project pass skipped: the changed files' module summaries are the same")
         for stage, seconds in result.timings.items():
             _verbose(f"time {stage}: {seconds:.3f}s")
         _verbose(

@@ -12,9 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fastapi_lint.cache import ResultCache
+from fastapi_lint.cache import ResultCache, RunSnapshot
 from fastapi_lint.diagnostics import Diagnostic, Location
-from fastapi_lint.discovery import SourcePath, discover, display_path, module_name_for
+from fastapi_lint.discovery import (
+    Discovery,
+    SourcePath,
+    discover,
+    display_path,
+    module_name_for,
+)
 from fastapi_lint.fixes import MAX_ROUNDS, applicable, apply_fixes, compiles
 from fastapi_lint.globs import PerFileIgnores
 from fastapi_lint.project import Project, refine_diagnostics, run_project_rules
@@ -42,6 +48,28 @@ PARALLEL_THRESHOLD = 12
 # freed by reference counting as soon as a file is done; a collection every so many files
 # catches whatever cycle a rule may leave behind.
 _COLLECT_EVERY = 200
+# A run with at most this many files changed since the last one may skip the project pass.
+_INCREMENTAL_LIMIT = 8
+
+
+def _data_key(diagnostic: Diagnostic) -> str:
+    import json
+
+    return json.dumps(diagnostic.data, sort_keys=True, default=str)
+
+
+def _same_summary(old_data: list, result: FileResult) -> bool:
+    """Whether a file's new result has the summary its old result (cache data) had."""
+    import json
+
+    old_summary = old_data[3] if isinstance(old_data, list) and len(old_data) > 7 else None
+    if isinstance(old_data, list) and len(old_data) > 7 and old_data[7]:
+        return False  # the last project pass read positions in this file
+    new_summary = result.summary.to_data() if result.summary is not None else None
+    try:
+        return json.dumps(old_summary, default=str) == json.dumps(new_summary, default=str)
+    except (TypeError, ValueError):
+        return False
 
 
 @dataclass(slots=True)
@@ -82,6 +110,9 @@ class RunResult:
     files_checked: int = 0
     files_cached: int = 0
     context_files: int = 0  # project files analyzed for cross-module facts only
+    # How the last run's findings were reused: "" (not), "unchanged" (no file's content
+    # changed since), "incremental" (only the changed files checked, no project pass).
+    shortcut: str = ""
 
     @property
     def diagnostics(self) -> list[tuple[FileOutcome, Diagnostic]]:
@@ -192,6 +223,14 @@ class Runner:
         self.cwd = cwd or Path.cwd()
         self.per_file_ignores = PerFileIgnores(settings.per_file_ignores, settings.root)
         self.jobs: int | None = None  # set from the run's options
+        # Codes of the rules that restate per-file findings in the project pass.
+        self._refining_codes = {
+            rule.code for rule in self.rules if type(rule).refine is not Rule.refine
+        }
+        self.refined: dict[str, list[list[str]]] = {}
+        # Files the shortcut for a few changed files checked again (see _run_incremental).
+        self.rechecked: set[str] = set()
+        self._pool = None  # worker processes, see _worker_pool
 
     @property
     def checker(self):
@@ -209,6 +248,14 @@ class Runner:
             return str(source.path)
 
     def run(self, options: RunOptions) -> RunResult:
+        try:
+            return self._run(options)
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
+                self._pool = None
+
+    def _run(self, options: RunOptions) -> RunResult:
         self.jobs = options.jobs
         timings: dict[str, float] = {}
         started = time.perf_counter()
@@ -245,26 +292,38 @@ class Runner:
             and not found.missing
             and not found.unreadable
         )
+        prechecked: dict[SourcePath, FileResult] = {}
         if reusable:
-            last = cache.last_run(snapshot_stats)
-            if last is not None:
-                # Nothing changed since the last run: its final findings stand as they are.
-                outcomes = []
-                for source in found.files:
-                    outcome = FileOutcome(source, FileResult(path=source.display, digest=""))
-                    outcome.diagnostics = last.get(self.cache_key(source), [])
-                    outcomes.append(outcome)
-                timings["per_file"] = time.perf_counter() - t0
-                timings["total"] = time.perf_counter() - started
-                return RunResult(
-                    outcomes=outcomes,
-                    missing=found.missing,
-                    skipped=found.skipped,
-                    timings=timings,
-                    files_cached=len(outcomes),
-                )
+            snapshot = cache.load_run()
+            reported = [self.cache_key(source) for source in found.files]
+            changed = snapshot.changed(snapshot_stats, reported) if snapshot else None
+            if changed is not None:
+                quick = self._run_incremental(snapshot, changed, found, context, stats, cache)
+                if isinstance(quick, list):
+                    timings["per_file"] = time.perf_counter() - t0
+                    timings["total"] = time.perf_counter() - started
+                    return RunResult(
+                        outcomes=quick,
+                        missing=found.missing,
+                        skipped=found.skipped,
+                        timings=timings,
+                        files_checked=len(self.rechecked),
+                        files_cached=len(stats) - len(self.rechecked),
+                        context_files=len(context),
+                        shortcut="incremental" if self.rechecked else "unchanged",
+                    )
+                prechecked = quick
         cached = 0
+        checked_before = 0
         for source in [*found.files, *context]:
+            if source in prechecked:
+                results[source] = prechecked[source]
+                if self.cache_key(source) in self.rechecked:
+                    checked_before += 1
+                else:
+                    from_cache.add(source)
+                    cached += 1
+                continue
             key = self.cache_key(source)
             if cache is not None:
                 hit = cache.get(key, *stats[source], display=source.display)
@@ -292,7 +351,7 @@ class Runner:
             if cache is not None and not result.internal_error:
                 key = self.cache_key(source)
                 if written:
-                    cache.remember(key, [*stats[source], result.digest, written])
+                    cache.written_by_worker(key)
                 else:
                     cache.put(key, *stats[source], result)
         timings["per_file"] = time.perf_counter() - t0
@@ -327,7 +386,10 @@ class Runner:
                 d.code in ("FAPI002", "FAPI003") for o in outcomes for d in o.diagnostics
             ):
                 cache.save_run(
-                    snapshot_stats, {self.cache_key(o.source): o.diagnostics for o in outcomes}
+                    snapshot_stats,
+                    {self.cache_key(s): result.digest for s, result in results.items()},
+                    {self.cache_key(o.source): o.diagnostics for o in outcomes},
+                    self.refined,
                 )
         timings["total"] = time.perf_counter() - started
         return RunResult(
@@ -335,10 +397,122 @@ class Runner:
             missing=found.missing,
             skipped=found.skipped,
             timings=timings,
-            files_checked=len(todo),
+            files_checked=len(todo) + checked_before,
             files_cached=cached,
             context_files=len(context),
         )
+
+    # -- a few files changed since the last run ------------------------------------------
+
+    def _run_incremental(
+        self,
+        snapshot: RunSnapshot,
+        changed: list[str],
+        found: Discovery,
+        context: list[SourcePath],
+        stats: dict[SourcePath, tuple[int, int]],
+        cache: ResultCache,
+    ) -> list[FileOutcome] | dict[SourcePath, FileResult]:
+        """The last run's findings, with only the changed files checked again, when the
+        project pass would say the same as last time: the outcomes. Otherwise the changed
+        files' new results (the full run then uses them).
+
+        The project pass is a function of the module summaries. It would say the same when
+        every changed file's new summary equals its old one (data compared as JSON) and the
+        last project pass never read a position in that file (its cache entry has no
+        positions: every module the project rules report on or read a position of is checked
+        again with positions, see ``_project_pass``). Project findings in other files are then
+        unchanged, there are none in the changed files, and only the changed files' own
+        findings are new (with the messages the project pass restated looked up in the
+        snapshot). Anything else, including more than a handful of changed files, runs the
+        whole project pass.
+        """
+        if len(changed) > _INCREMENTAL_LIMIT:
+            return {}
+        by_key = {self.cache_key(source): source for source in [*found.files, *context]}
+        results: dict[SourcePath, FileResult] = {}
+        rechecked = self.rechecked  # the others have the same content as last time
+        same = True
+        for key in changed:
+            source = by_key[key]
+            old = cache.raw_entry(key)
+            if old is not None and old[2] != snapshot.digest(key):
+                old = None  # written since by another run (the editor's, another commit's)
+            try:
+                data, _ = read_bytes(source.path)
+            except SourceReadError:
+                return results
+            digest = content_digest(data)
+            if old is not None and old[2] == digest:
+                # The same content (touched, or saved unchanged): the same result.
+                try:
+                    result = FileResult.from_data(old[3], source.display)
+                except Exception:  # malformed entry
+                    return results
+                results[source] = result
+                cache.put(key, *stats[source], result)
+                continue
+            result = check_bytes(self.checker, source, data, positions=False)
+            results[source] = result
+            rechecked.add(key)
+            if result.internal_error:
+                same = False
+                continue
+            cache.put(key, *stats[source], result)
+            if same:
+                same = old is not None and _same_summary(old[3], result)
+        if not same:
+            return results
+
+        outcomes = []
+        self.refined = {
+            key: items for key, items in snapshot.refined.items() if key not in rechecked
+        }
+        try:
+            for source in found.files:
+                key = self.cache_key(source)
+                outcome = FileOutcome(source, FileResult(path=source.display, digest=""))
+                if key in rechecked:
+                    outcome.result = results[source]
+                    restated = self._restated(snapshot, key, outcome.result.diagnostics)
+                    if restated is None:
+                        return results
+                    self._record_refinements(outcome, restated)
+                    outcome.diagnostics = self._filter(source, restated)
+                else:
+                    outcome.diagnostics = snapshot.diagnostics(key)
+                outcomes.append(outcome)
+        except (TypeError, ValueError):  # a malformed snapshot: run everything
+            return results
+        if not changed:
+            return outcomes  # nothing changed since the last run
+        cache.save()
+        digests = {key: snapshot.digest(key) for key in snapshot.files}
+        digests.update({self.cache_key(s): result.digest for s, result in results.items()})
+        cache.save_run(
+            {self.cache_key(source): stat for source, stat in stats.items()},
+            digests,
+            {self.cache_key(o.source): o.diagnostics for o in outcomes},
+            self.refined,
+        )
+        return outcomes
+
+    def _restated(
+        self, snapshot: RunSnapshot, key: str, diagnostics: list[Diagnostic]
+    ) -> list[Diagnostic] | None:
+        """A changed file's findings with the messages the last project pass gave them; None
+        when one of them was not there last time (the project pass must run)."""
+        restated = []
+        for diagnostic in diagnostics:
+            if diagnostic.code in self._refining_codes and diagnostic.data:
+                message = snapshot.refined_message(
+                    key, diagnostic.code, diagnostic.message, _data_key(diagnostic)
+                )
+                if message is None:
+                    return None
+                diagnostic = diagnostic.with_message(message)
+            restated.append(diagnostic)
+        return restated
 
     # -- project context ----------------------------------------------------------------
 
@@ -403,28 +577,34 @@ class Runner:
         batch_count = max(jobs * 4, 1)
         batches = [ordered[i::batch_count] for i in range(batch_count)]
         batches = [b for b in batches if b]
-        from concurrent.futures import ProcessPoolExecutor
-
-        codes = [rule.code for rule in self.rule_types]
-        context = _mp_context()
         done = 0
-        with ProcessPoolExecutor(
-            max_workers=min(jobs, len(batches)),
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(self.settings, codes),
-        ) as pool:
-            results = pool.map(_check_batch, batches, [positions] * len(batches))
-            for batch, data in zip(batches, results, strict=True):
-                for (source, _, _), (result_data, written) in zip(batch, data, strict=True):
-                    yield (
-                        source,
-                        FileResult.from_data(result_data),
-                        result_data if written else False,
-                    )
-                done += len(batch)
-                if options.progress is not None:
-                    options.progress(done, total)
+        pool = self._worker_pool(jobs)
+        results = pool.map(_check_batch, batches, [positions] * len(batches))
+        for batch, data in zip(batches, results, strict=True):
+            for (source, _, _), (result_data, written) in zip(batch, data, strict=True):
+                yield (
+                    source,
+                    FileResult.from_data(result_data),
+                    result_data if written else False,
+                )
+            done += len(batch)
+            if options.progress is not None:
+                options.progress(done, total)
+
+    def _worker_pool(self, jobs: int):
+        """The run's worker processes, started on first use and kept until the run ends: the
+        project pass's second look at some files reuses them instead of forking the main
+        process again once it holds every file's results."""
+        if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(
+                max_workers=jobs,
+                mp_context=_mp_context(),
+                initializer=_init_worker,
+                initargs=(self.settings, [rule.code for rule in self.rule_types]),
+            )
+        return self._pool
 
     # -- project pass -------------------------------------------------------------------
 
@@ -454,13 +634,26 @@ class Runner:
             if not stale:
                 break
             self._recheck_with_positions(stale, cache)
+        self.refined = {}
         for outcome in outcomes:
             diagnostics = refine_diagnostics(
                 project, self.rules_by_code, outcome.result.diagnostics
             )
+            self._record_refinements(outcome, diagnostics)
             diagnostics.extend(project_diagnostics.get(outcome.result.path, ()))
             outcome.diagnostics = self._filter(outcome.source, diagnostics)
         return project
+
+    def _record_refinements(self, outcome: FileOutcome, refined: list[Diagnostic]) -> None:
+        """What the project pass made of each per-file finding that a rule may restate, for the
+        next run's shortcut (see ``_run_incremental``)."""
+        items = [
+            [before.code, before.message, _data_key(before), after.message]
+            for before, after in zip(outcome.result.diagnostics, refined, strict=True)
+            if before.code in self._refining_codes and before.data
+        ]
+        if items:
+            self.refined[self.cache_key(outcome.source)] = items
 
     def _recheck_with_positions(self, stale: list[FileOutcome], cache: ResultCache | None) -> None:
         """Check files again, this time computing their summaries' positions and fixes (in
@@ -481,7 +674,7 @@ class Runner:
             if cache is not None and not result.internal_error:
                 key = self.cache_key(source)
                 if written:
-                    cache.remember(key, [*stats[source], result.digest, written])
+                    cache.written_by_worker(key)
                 else:
                     cache.put(key, *stats[source], result)
 

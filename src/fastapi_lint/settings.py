@@ -97,7 +97,7 @@ class Settings:
         if self.versions is None:
             from fastapi_lint.versions import detect_versions
 
-            self.versions = detect_versions(self.root, self.version_overrides)
+            self.versions = detect_versions(self.root, self.version_overrides, self.cache_dir)
         return self.versions
 
     def enabled_rules(self):

@@ -10,6 +10,8 @@ Rules that only apply to some versions ask ``Versions`` (``ctx.settings.versions
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -90,7 +92,70 @@ class Versions:
         return [f"{p}:{v.version}:{v.exact}" for p, v in sorted(self.found.items())]
 
 
-def detect_versions(root: Path, overrides: dict[str, str | None] | None = None) -> Versions:
+def detect_versions(
+    root: Path, overrides: dict[str, str | None] | None = None, cache_dir: Path | None = None
+) -> Versions:
+    """The versions the project pins. With ``cache_dir``, the last answer is reused while the
+    files it came from are unchanged (a lock file of a real project takes longer to parse
+    than a small file takes to check)."""
+    if cache_dir is None:
+        return _detect(root, overrides)
+    import hashlib
+    import json
+    import time
+
+    from fastapi_lint import __version__
+    from fastapi_lint.cache import read_signed, write_signed
+
+    stats = _input_stats(root)
+    key = hashlib.blake2b(
+        json.dumps([__version__, overrides, stats], sort_keys=True).encode(), digest_size=16
+    ).hexdigest()
+    stored_path = cache_dir / "versions.json"
+    stored = read_signed(stored_path)
+    if isinstance(stored, dict) and stored.get("key") == key:
+        try:
+            return Versions({item[0]: DetectedVersion(*item) for item in stored.get("found", ())})
+        except (TypeError, IndexError):
+            pass
+    versions = _detect(root, overrides)
+    now = time.time_ns()
+    # Only into a cache directory a run has made (never create one here: the root may not
+    # even be a directory), and never from a file written just now (it may change again
+    # within its timestamp's granularity).
+    if cache_dir.is_dir() and all(now - stat[1] >= 2_000_000_000 for stat in stats):
+        found = [[v.package, v.version, v.exact, v.source] for v in versions.found.values()]
+        with contextlib.suppress(OSError, ValueError):
+            write_signed(stored_path, {"key": key, "found": found})
+    return versions
+
+
+def _input_stats(root: Path) -> list[list]:
+    """Name, timestamp and size of every file version detection may read."""
+    names = [*LOCK_FILES, "pyproject.toml"]
+    with contextlib.suppress(OSError):
+        names.extend(
+            entry.name
+            for entry in os.scandir(root)
+            if entry.name.startswith("requirements") and entry.name.endswith(".txt")
+        )
+    with contextlib.suppress(OSError):
+        names.extend(
+            f"requirements/{entry.name}"
+            for entry in os.scandir(root / "requirements")
+            if entry.name.endswith(".txt")
+        )
+    stats = []
+    for name in sorted(names):
+        try:
+            st = os.stat(root / name)
+        except OSError:
+            continue
+        stats.append([name, st.st_mtime_ns, st.st_size])
+    return stats
+
+
+def _detect(root: Path, overrides: dict[str, str | None] | None) -> Versions:
     versions = Versions()
     for package, value in (overrides or {}).items():
         if value:

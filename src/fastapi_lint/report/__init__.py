@@ -41,19 +41,24 @@ class ReportContext:
 Renderer = Callable[[list[Entry], ReportContext], str]
 
 
-def _formats() -> dict[str, Renderer]:
-    from fastapi_lint.report import github, gitlab, json_format, sarif, text
+# --output-format value -> (module of this package, function): only the chosen one is imported.
+FORMATS: dict[str, tuple[str, str]] = {
+    "full": ("text", "render_full"),
+    "concise": ("text", "render_concise"),
+    "json": ("json_format", "render_json"),
+    "json-lines": ("json_format", "render_json_lines"),
+    "github": ("github", "render"),
+    "sarif": ("sarif", "render"),
+    "gitlab": ("gitlab", "render"),
+}
 
-    return {
-        "full": text.render_full,
-        "concise": text.render_concise,
-        "json": json_format.render_json,
-        "json-lines": json_format.render_json_lines,
-        "github": github.render,
-        "sarif": sarif.render,
-        "gitlab": gitlab.render,
-    }
+
+def renderer(output_format: str) -> Renderer:
+    import importlib
+
+    module, function = FORMATS[output_format]
+    return getattr(importlib.import_module(f"{__name__}.{module}"), function)
 
 
 def render(output_format: str, entries: list[Entry], context: ReportContext) -> str:
-    return _formats()[output_format](entries, context)
+    return renderer(output_format)(entries, context)
