@@ -137,7 +137,9 @@ def write_signed(path: Path, value: Any) -> None:
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(signature + b"\n" + payload)
+            handle.write(signature)  # three writes: no copy of a large payload
+            handle.write(b"\n")
+            handle.write(payload)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -218,7 +218,7 @@ def _check(
     quiet,
     verbose,
 ) -> int:
-    from fastapi_lint.report import Entry, ReportContext, render
+    from fastapi_lint.report import Entry, ReportContext, render_chunks
     from fastapi_lint.runner import Runner, RunOptions
     from fastapi_lint.settings import ConfigError, load_settings, validate_cli_selectors
 
@@ -306,6 +306,7 @@ def _check(
         for line in settings.detect_versions().describe():
             _verbose(f"version: {line}")
     result = runner.run(options)
+    result.release_summaries()
     if progress is not None:
         click.echo("\r\033[K", nl=False, err=True)
 
@@ -349,7 +350,7 @@ def _check(
     for outcome, diagnostic in result.diagnostics:
         source = outcome.fixed_text or outcome.original_text
         entries.append(Entry(outcome.source.display, outcome.source.path, diagnostic, source))
-    if output_format in ("full", "sarif"):
+    if output_format == "sarif":
         _attach_sources(entries)
     fixes_by_file = {o.source.display: o.fixes_applied for o in result.outcomes if o.fixes_applied}
     context = ReportContext(
@@ -363,6 +364,7 @@ def _check(
         fixes_by_file={} if diff else fixes_by_file,
         show_fixes=show_fixes,
         quiet=quiet,
+        load_source=_read_text,
     )
 
     for outcome in result.outcomes:
@@ -404,20 +406,21 @@ def _check(
         sys.stdout.flush()
 
     if statistics:
-        report = _statistics(entries, unsafe_fixes, output_format)
+        report = [_statistics(entries, unsafe_fixes, output_format)]
     else:
-        report = render(output_format, entries, context)
+        report = render_chunks(output_format, entries, context)
     if output_file is not None:
         try:
             output_file.parent.mkdir(parents=True, exist_ok=True)
-            output_file.write_text(report, encoding="utf-8")
+            with open(output_file, "w", encoding="utf-8") as handle:
+                handle.writelines(report)
         except OSError as exc:
             click.echo(
                 f"fastapi-lint: error: cannot write {output_file}: {exc.strerror or exc}", err=True
             )
             return EXIT_ERROR
-    elif report:
-        click.echo(report, nl=False, err=report_stream_is_stderr)
+    else:
+        _echo_chunks(report, err=report_stream_is_stderr)
 
     codes = {d.code for _, d in result.diagnostics}
     if {"FAPI002", "FAPI003"} & codes:
@@ -556,6 +559,30 @@ def _add_noqa(result, quiet: bool) -> int:
     if not quiet:
         click.echo(f"Added {added} noqa directive{'s' if added != 1 else ''}.", err=True)
     return status
+
+
+def _echo_chunks(chunks, err: bool) -> None:
+    """Write the report as it is made, in pieces of some 64 kB."""
+    pending: list[str] = []
+    size = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= 65536:
+            click.echo("".join(pending), nl=False, err=err)
+            pending.clear()
+            size = 0
+    if pending and size:
+        click.echo("".join(pending), nl=False, err=err)
+
+
+def _read_text(path: Path) -> str | None:
+    from fastapi_lint.source import SourceDecodeError, SourceReadError, read_source
+
+    try:
+        return read_source(path).text
+    except (SourceReadError, SourceDecodeError):
+        return None
 
 
 def _attach_sources(entries) -> None:

@@ -29,12 +29,21 @@ from fastapi_lint.summary import (
 _MAX_ALIAS_DEPTH = 10
 
 
+_NO_ROLES: frozenset[str] = frozenset()
+
+
 @dataclass(slots=True)
 class ProjectFunction:
     module: ModuleSummary
     function: FunctionSummary
     qualname: str  # project-wide
-    roles: set[str] = field(default_factory=set)
+    # Most functions have no role: they share one empty frozenset until ``add_role``.
+    roles: set[str] | frozenset[str] = _NO_ROLES
+
+    def add_role(self, role: str) -> None:
+        if not isinstance(self.roles, set):
+            self.roles = set(self.roles)
+        self.roles.add(role)
 
     def describe(self) -> str:
         function = self.function
@@ -78,7 +87,10 @@ class Project:
             for function in summary.functions:
                 qualname = summary.qualify(function.qualname)
                 self.functions[qualname] = ProjectFunction(
-                    summary, function, qualname, set(function.roles)
+                    summary,
+                    function,
+                    qualname,
+                    set(function.roles) if function.roles else _NO_ROLES,
                 )
             for klass in summary.classes:
                 self.classes[summary.qualify(klass.qualname)] = (summary, klass)
@@ -87,16 +99,23 @@ class Project:
             for name, role in summary.references:
                 function = self.function(name)
                 if function is not None:
-                    function.roles.add(role)
+                    function.add_role(role)
             for function in summary.functions:
                 for dependency in function.depends:
                     target = self.function(dependency)
                     if target is not None:
-                        target.roles.add("dependency")
+                        target.add_role("dependency")
         # Facts of rule families, computed once per project pass: key -> value.
         self.memo: dict[str, Any] = {}
         # The run's settings (set by the runner; None in tests that build a Project directly).
         self.settings: Any = None
+
+    def release(self) -> None:
+        """Forget everything. Rule facts in ``memo`` may point back at the project (a cycle
+        that only the garbage collector, off in the command line, would free); a run drops
+        each project it is done with this way."""
+        self.memo.clear()
+        self.__dict__.clear()
 
     def cached(self, key: str, compute):
         """``compute(self)`` once per project pass (for example the set of model classes)."""

@@ -122,6 +122,13 @@ class RunResult:
     def fixed_count(self) -> int:
         return sum(sum(o.fixes_applied.values()) for o in self.outcomes)
 
+    def release_summaries(self) -> None:
+        """Drop the module summaries, which nothing needs once the run is done (reporting
+        uses the diagnostics): on a large project they are most of the memory the report
+        would otherwise be written on top of."""
+        for outcome in self.outcomes:
+            outcome.result.summary = None
+
 
 # -- worker processes -----------------------------------------------------------------------
 
@@ -146,7 +153,7 @@ def _check_batch(
     results = []
     for index, (source, data, slot) in enumerate(batch, 1):
         result = check_bytes(_WORKER_CHECKER, source, data, positions=positions)
-        result_data = result.to_data()
+        result_data = _interned(result.to_data())
         written = False
         if slot is not None and not result.internal_error:
             from fastapi_lint.cache import write_signed
@@ -162,6 +169,25 @@ def _check_batch(
         if index % _COLLECT_EVERY == 0:
             gc.collect()
     return results
+
+
+def _interned(value):
+    """``value`` (result data) with its short strings interned. Summaries repeat the same
+    qualified names file after file (``sqlalchemy.Column``, ``app.db.Base``...); pickling a
+    batch keeps one copy of an interned string, so the main process, which holds every file's
+    summary until the project pass is done, receives one copy per batch instead of one per
+    occurrence (a third less memory on a large project)."""
+    kind = type(value)
+    if kind is str:
+        return sys.intern(value) if len(value) <= _INTERN_MAX else value
+    if kind is list:
+        return [_interned(item) for item in value]
+    if kind is dict:
+        return {_interned(key): _interned(item) for key, item in value.items()}
+    return value
+
+
+_INTERN_MAX = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +257,7 @@ class Runner:
         # Files the shortcut for a few changed files checked again (see _run_incremental).
         self.rechecked: set[str] = set()
         self._pool = None  # worker processes, see _worker_pool
+        self._root_prefix = os.path.join(str(settings.root), "")
 
     @property
     def checker(self):
@@ -242,10 +269,12 @@ class Runner:
         return self._checker
 
     def cache_key(self, source: SourcePath) -> str:
-        try:
-            return source.path.relative_to(self.settings.root).as_posix()
-        except ValueError:
-            return str(source.path)
+        """The file's path relative to the project root, with forward slashes (as
+        ``Path.relative_to``, which costs a tenth of a second on a large project)."""
+        path = str(source.path)
+        if path.startswith(self._root_prefix):
+            return path[len(self._root_prefix) :].replace(os.sep, "/")
+        return path
 
     def run(self, options: RunOptions) -> RunResult:
         try:
@@ -379,6 +408,7 @@ class Runner:
                     recheck=outcome.source in from_cache,
                 )
         timings["fixes"] = time.perf_counter() - t0
+        project.release()
 
         if cache is not None:
             cache.save()
@@ -633,6 +663,7 @@ class Runner:
             ]
             if not stale:
                 break
+            project.release()
             self._recheck_with_positions(stale, cache)
         self.refined = {}
         for outcome in outcomes:

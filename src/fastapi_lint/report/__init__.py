@@ -6,7 +6,7 @@ maps the ``--output-format`` value to it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +36,8 @@ class ReportContext:
     fixes_by_file: dict[str, dict[str, int]] = field(default_factory=dict)
     show_fixes: bool = False
     quiet: bool = False
+    # Reads a file's text for snippets, for entries that carry none (see text.render_full).
+    load_source: Callable[[Path], str | None] | None = None
 
 
 Renderer = Callable[[list[Entry], ReportContext], str]
@@ -62,3 +64,18 @@ def renderer(output_format: str) -> Renderer:
 
 def render(output_format: str, entries: list[Entry], context: ReportContext) -> str:
     return renderer(output_format)(entries, context)
+
+
+def render_chunks(
+    output_format: str, entries: list[Entry], context: ReportContext
+) -> Iterator[str]:
+    """The report in pieces, for formats that can be written as they are made (the others
+    come as one piece)."""
+    import importlib
+
+    module, function = FORMATS[output_format]
+    chunks = getattr(importlib.import_module(f"{__name__}.{module}"), f"{function}_chunks", None)
+    if chunks is not None:
+        yield from chunks(entries, context)
+    else:
+        yield renderer(output_format)(entries, context)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import click
 
 from fastapi_lint.diagnostics import Applicability
@@ -35,22 +37,45 @@ def render_concise(entries: list[Entry], context: ReportContext) -> str:
 
 
 def render_full(entries: list[Entry], context: ReportContext) -> str:
-    blocks = []
+    return "".join(render_full_chunks(entries, context))
+
+
+def render_full_chunks(entries: list[Entry], context: ReportContext) -> Iterator[str]:
+    """The ``full`` report piece by piece (a large project's report is written as it is
+    made, never held whole in memory). Entries come file by file: a file's text (from the
+    entry, else read through ``context.load_source``) is split once, and only one file's
+    lines are held at a time."""
+    written = False
+    held = source_lines = None  # which file's lines are held, and they
     for entry in entries:
-        blocks.append(_full_block(entry, context))
-    lines = ["\n".join(blocks)] if blocks else []
-    lines.extend(summary_lines(entries, context))
-    return "\n".join(lines) + ("\n" if lines else "")
+        if entry.source is not None:
+            key = ("text", id(entry.source))
+            if key != held:
+                held, source_lines = key, entry.source.splitlines()
+        elif context.load_source is not None:
+            key = ("path", entry.absolute)
+            if key != held:
+                text = context.load_source(entry.absolute)
+                held, source_lines = key, text.splitlines() if text is not None else None
+        else:
+            held = source_lines = None
+        block = _full_block(entry, context, source_lines)
+        yield "\n" + block if written else block
+        written = True
+    for line in summary_lines(entries, context):
+        yield "\n" + line if written else line
+        written = True
+    if written:
+        yield "\n"
 
 
-def _full_block(entry: Entry, context: ReportContext) -> str:
+def _full_block(entry: Entry, context: ReportContext, source_lines: list[str] | None) -> str:
     d = entry.diagnostic
     header = (
         f"{_style(context, d.code, fg='red', bold=True)} {_fix_marker(entry, context)}"
         f"{_style(context, d.message, bold=True)}"
     )
     out = [header]
-    source_lines = entry.source.splitlines() if entry.source is not None else None
     row = d.location.row
     gutter_width = len(str(min(row + _CONTEXT_LINES, len(source_lines or []) or row)))
     gutter_width = max(gutter_width, len(str(row)))
