@@ -9,6 +9,7 @@ import ast
 import traceback
 import warnings
 from collections import defaultdict
+from typing import Any
 
 from fastapi_lint.context import FileContext
 from fastapi_lint.diagnostics import Diagnostic, Location
@@ -50,11 +51,12 @@ class FileChecker:
     def __init__(self, settings: Settings, rules: list[type[Rule]]) -> None:
         self.settings = settings
         self.rules = [rule() for rule in rules]
-        dispatch: dict[type[cst.CSTNode], list[tuple[Rule, str]]] = defaultdict(list)
+        # node type -> (rule class, bound visit method, rule) for each rule that visits it.
+        dispatch: dict[type[cst.CSTNode], list[tuple[type[Rule], Any, Rule]]] = defaultdict(list)
         for rule in self.rules:
             for node_type, method in type(rule).node_types().items():
-                dispatch[node_type].append((rule, method))
-        self.dispatch = dict(dispatch)
+                dispatch[node_type].append((type(rule), getattr(rule, method), rule))
+        self.dispatch = {node_type: tuple(entries) for node_type, entries in dispatch.items()}
         self.wanted = frozenset(self.dispatch)
 
     def check(
@@ -129,12 +131,23 @@ class FileChecker:
         failed: set[str] = set()
         for rule in self.rules:
             self._call(ctx, rule, "begin_file", None, None, None, failed, ())
+        # The hot loop (hundreds of calls per file): bound methods, no call per dispatch.
         dispatch = self.dispatch
         for node, parent, frame in walk.events:
-            for rule, method in dispatch.get(type(node), ()):
-                if rule.code in failed:
+            entries = dispatch.get(type(node))
+            if entries is None:
+                continue
+            for rule_type, visit, rule in entries:
+                if failed and rule.code in failed:
                     continue
-                self._call(ctx, rule, method, node, parent, frame, failed, (node, ctx))
+                ctx.rule = rule_type
+                ctx.frame = frame
+                ctx.parent = parent
+                try:
+                    visit(node, ctx)
+                except Exception as exc:
+                    self._failed(ctx, rule, exc, failed)
+        ctx.rule = ctx.frame = ctx.parent = None
         for rule in self.rules:
             if rule.code not in failed:
                 self._call(ctx, rule, "end_file", None, None, None, failed, ())
@@ -163,15 +176,19 @@ class FileChecker:
             else:
                 getattr(rule, method)(ctx)
         except Exception as exc:  # a broken rule must not take the file down
-            failed.add(rule.code)
-            # Drop what the failed rule reported on this file: it may be half-done.
-            ctx._pending[:] = [p for p in ctx._pending if p.rule.code != rule.code]
-            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            tb = traceback.extract_tb(exc.__traceback__)
-            where = f" at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else ""
-            ctx.state.setdefault("__internal_errors__", []).append((rule.code, f"{detail}{where}"))
+            self._failed(ctx, rule, exc, failed)
         finally:
             ctx.rule = None
+
+    @staticmethod
+    def _failed(ctx, rule, exc: Exception, failed: set[str]) -> None:
+        failed.add(rule.code)
+        # Drop what the failed rule reported on this file: it may be half-done.
+        ctx._pending[:] = [p for p in ctx._pending if p.rule.code != rule.code]
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f" at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else ""
+        ctx.state.setdefault("__internal_errors__", []).append((rule.code, f"{detail}{where}"))
 
 
 def _describe_syntax_error(text: str, path: str, exc: cst.ParserSyntaxError) -> Diagnostic:

@@ -98,6 +98,7 @@ class FileContext:
     _lazy_spans: list[_LazySpan] = field(default_factory=list)
     _deferred_fixes: list[tuple[Any, str, PendingFix]] = field(default_factory=list)
     _line_index: LineIndex | None = None
+    _call_targets: dict[tuple[int, int], str | None] = field(default_factory=dict)
     # Per-file scratch space for rules, keyed by rule code.
     state: dict[str, Any] = field(default_factory=dict)
     # Whether summary spans and the fixes prepared for facts are computed (see lazy_span).
@@ -237,7 +238,12 @@ class FileContext:
         return self.resolver.infer_type(node, frame)
 
     def call_target(self, call: cst.Call, frame: Frame | None = None) -> str | None:
-        return self.resolver.call_target(call, frame)
+        # Asked by many rules for the same call: answered once per call and frame.
+        key = (id(call), id(frame))
+        targets = self._call_targets
+        if key not in targets:
+            targets[key] = self.resolver.call_target(call, frame)
+        return targets[key]
 
     def frame_of(self, node: cst.CSTNode) -> Frame:
         return self.resolver.frame_of(node)
@@ -272,6 +278,7 @@ class FileContext:
             klass.frame.klass = None
             klass.methods.clear()
         self.state.clear()
+        self._call_targets.clear()
         self._pending.clear()
         self._lazy_spans.clear()
         self._deferred_fixes.clear()

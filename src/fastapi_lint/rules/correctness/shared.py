@@ -102,11 +102,15 @@ def enclosing_statement(ctx: FileContext, node: cst.CSTNode) -> cst.CSTNode | No
 
 
 def is_example_module(ctx: FileContext) -> bool:
-    """Tests, documentation and examples: code that never runs in production."""
-    if is_test_module(ctx):
-        return True
-    parts = ctx.path.replace("\\", "/").split("/")[:-1] + ctx.module_name.split(".")[:-1]
-    return any(part in ("docs", "docs_src", "examples", "example") for part in parts)
+    """Tests, documentation and examples: code that never runs in production (asked per
+    call by some rules: answered once per file)."""
+    found = ctx.state.get("example-module")
+    if found is None:
+        parts = ctx.path.replace("\\", "/").split("/")[:-1] + ctx.module_name.split(".")[:-1]
+        found = ctx.state["example-module"] = is_test_module(ctx) or any(
+            part in ("docs", "docs_src", "examples", "example") for part in parts
+        )
+    return found
 
 
 def is_test_module(ctx: FileContext) -> bool:
