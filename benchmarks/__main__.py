@@ -10,7 +10,8 @@ site-packages) it times, side by side on the same files:
 
 and prints wall time, lines per second, peak memory (largest process) and the ratio to the
 floor. Options: ``--sizes 10000,100000``, ``--no-site-packages``, ``--no-ruff``, ``--jobs N``,
-``--markdown`` (a table for the README), ``--work DIR`` (where corpora are generated; reused).
+``--markdown`` (a table for the README), ``--work DIR`` (where corpora are generated; reused),
+``--repeat N`` (runs per step; the fastest counts, steps over 20 s run once).
 """
 
 from __future__ import annotations
@@ -99,6 +100,37 @@ def measure_floor(files: list[Path]) -> tuple[float, float]:
     return data["seconds"], data["maxrss"] / 1024
 
 
+# Each step runs up to REPEAT times (while it takes under REPEAT_BELOW seconds) and the fastest
+# run counts: on a shared machine the other runs measure the neighbours too. Peak memory is the
+# largest seen. Set from the command line.
+REPEAT = 3
+REPEAT_BELOW = 20.0
+
+
+def best_of(measure) -> dict:
+    """``measure()`` (a run_measured result) repeated, keeping the fastest run."""
+    best = measure()
+    peak = best["maxrss"]
+    for _ in range(REPEAT - 1):
+        if best["seconds"] >= REPEAT_BELOW:
+            break
+        again = measure()
+        peak = max(peak, again["maxrss"])
+        if again["seconds"] < best["seconds"]:
+            best = again
+    return {**best, "maxrss": peak}
+
+
+def best_floor(files: list[Path]) -> tuple[float, float]:
+    seconds, peak = measure_floor(files)
+    for _ in range(REPEAT - 1):
+        if seconds >= REPEAT_BELOW:
+            break
+        again, again_peak = measure_floor(files)
+        seconds, peak = min(seconds, again), max(peak, again_peak)
+    return seconds, peak
+
+
 def run_measured(command: list[str], stdin: bytes | None = None, cwd: Path | None = None) -> dict:
     proc = subprocess.run(
         [
@@ -132,14 +164,19 @@ def bench_corpus(
     files = python_files(root)
     lines = count_lines(files)
     results: list[Measurement] = []
-    floor, floor_mb = measure_floor(files)
+    floor, floor_mb = best_floor(files)
     results.append(Measurement(name, "libcst parse (floor, 1 process)", floor, lines, floor_mb))
     cache_dir = root / ".fastapi_lint_cache"
     shutil.rmtree(cache_dir, ignore_errors=True)
     extra = ["--jobs", str(jobs)] if jobs else []
     config: list[str] = []
+
+    def cold_run() -> dict:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        return run_measured(lint_command(root, *extra, *config, "-v"), cwd=root)
+
     try:
-        cold = run_measured(lint_command(root, *extra, *config, "-v"), cwd=root)
+        cold = best_of(cold_run)
         stages = dict(_STAGE.findall(cold["stderr"]))
         note = f"per-file {float(stages.get('per_file', 0)):.2f}s, project pass {float(stages.get('project', 0)):.3f}s"
         results.append(
@@ -147,7 +184,7 @@ def bench_corpus(
                 name, "fastapi-lint cold", cold["seconds"], lines, cold["maxrss"] / 1024, note
             )
         )
-        warm = run_measured(lint_command(root, *extra, *config), cwd=root)
+        warm = best_of(lambda: run_measured(lint_command(root, *extra, *config), cwd=root))
         results.append(
             Measurement(
                 name,
@@ -159,9 +196,17 @@ def bench_corpus(
         )
         touched = route_module or files[len(files) // 2]
         original = touched.read_bytes()
+        edits = iter(range(REPEAT))
+
+        def one_changed() -> dict:
+            # A new edit each time (a comment at the end), so that each run has a change to see.
+            touched.write_bytes(
+                original + f"\n# touched by the benchmark ({next(edits)})\n".encode()
+            )
+            return run_measured(lint_command(root, *extra, *config), cwd=root)
+
         try:
-            touched.write_bytes(original + b"\n# touched by the benchmark\n")
-            one = run_measured(lint_command(root, *extra, *config), cwd=root)
+            one = best_of(one_changed)
         finally:
             touched.write_bytes(original)
         results.append(
@@ -171,21 +216,23 @@ def bench_corpus(
         )
         if route_module is not None:
             source = route_module.read_bytes()
-            stdin = run_measured(
-                [
-                    sys.executable,
-                    "-m",
-                    "fastapi_lint",
-                    "check",
-                    "--fix",
-                    "--exit-zero",
-                    *config,
-                    "--stdin-filename",
-                    str(route_module),
-                    "-",
-                ],
-                stdin=source,
-                cwd=root,
+            stdin = best_of(
+                lambda: run_measured(
+                    [
+                        sys.executable,
+                        "-m",
+                        "fastapi_lint",
+                        "check",
+                        "--fix",
+                        "--exit-zero",
+                        *config,
+                        "--stdin-filename",
+                        str(route_module),
+                        "-",
+                    ],
+                    stdin=source,
+                    cwd=root,
+                )
             )
             results.append(
                 Measurement(
@@ -196,7 +243,7 @@ def bench_corpus(
                     stdin["maxrss"] / 1024,
                 )
             )
-        ruff_binary = shutil.which("ruff") if ruff else None
+        ruff_binary = _ruff() if ruff else None
         if ruff_binary:
             ruff_run = run_measured(
                 [
@@ -224,6 +271,12 @@ def bench_corpus(
     finally:
         shutil.rmtree(cache_dir, ignore_errors=True)
     return results
+
+
+def _ruff() -> str | None:
+    """ruff on PATH, else the one installed beside this Python (the project's dev tools)."""
+    beside = Path(sys.executable).parent / "ruff"
+    return shutil.which("ruff") or (str(beside) if beside.exists() else None)
 
 
 def ensure_project(root: Path) -> None:
@@ -268,6 +321,7 @@ def site_packages() -> Path | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global REPEAT
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks", description=__doc__.split("\n\n")[0]
     )
@@ -280,7 +334,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--work", type=Path, default=Path(".benchmarks"))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=REPEAT,
+        help=f"runs per step, the fastest counts (steps over {REPEAT_BELOW:.0f} s run once)",
+    )
     args = parser.parse_args(argv)
+    REPEAT = max(1, args.repeat)
 
     args.work = args.work.resolve()
     args.work.mkdir(parents=True, exist_ok=True)

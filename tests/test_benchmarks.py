@@ -34,6 +34,8 @@ def test_harness_runs_every_step(tmp_path: Path) -> None:
             "--sizes",
             "2000",
             "--no-site-packages",
+            "--repeat",
+            "2",
             "--work",
             str(tmp_path),
         ],

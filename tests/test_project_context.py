@@ -214,3 +214,29 @@ def test_a_sync_helper_in_an_unnamed_module_makes_the_route_call_blocking(tmp_pa
     assert all(path == "app/routes.py" for path, _, _ in found)
     alone = run(project, ["app/routes.py"], use_cache=False, project_context=False)
     assert all(d.code != "FAPI102" for _, d in alone.diagnostics)
+
+
+def test_modules_of_a_stdin_run_are_found_under_the_import_roots(tmp_path: Path) -> None:
+    """The editor's single-file run looks up the modules it needs by name (it never lists
+    the project): the same files, under the same names, as the project's discovery."""
+    from fastapi_lint.discovery import discover
+    from fastapi_lint.runner import _ModuleFiles
+
+    project = make_project(
+        tmp_path,
+        {
+            "src/svc/__init__.py": "",
+            "src/svc/deps.py": DEPS,
+            "src/svc/api/__init__.py": "",
+            "src/svc/api/routes.py": ROUTES,
+            "src/svc/stubs.pyi": "x: int\n",
+            "scripts/tool.py": "",
+        },
+    )
+    settings = load_settings(project)
+    found = discover([project], settings, project)
+    modules = _ModuleFiles(settings, project)
+    for source in found.files:
+        assert modules.get(source.module) == source, source
+    assert "svc.missing" not in modules and "" not in modules and "svc..x" not in modules
+    assert modules["svc.api"].is_package and modules["svc.api"].display == "src/svc/api/__init__.py"

@@ -16,6 +16,7 @@ from fastapi_lint.cache import ResultCache, RunSnapshot
 from fastapi_lint.diagnostics import Diagnostic, Location
 from fastapi_lint.discovery import (
     Discovery,
+    ModuleNamer,
     SourcePath,
     discover,
     display_path,
@@ -915,8 +916,7 @@ class Runner:
         functions elsewhere) are those of the full run; the cache does not say them here."""
         if result.summary is None:
             return []
-        found = discover([self.settings.root], self.settings, self.cwd)
-        by_module = {s.module: s for s in found.files}
+        by_module = _ModuleFiles(self.settings, self.cwd)
         loaded: dict[str, object] = {}
         queue = [result.summary]
         seen_modules = {result.summary.module}
@@ -934,7 +934,48 @@ class Runner:
         return list(loaded.values())
 
 
-def _referenced_modules(summary, modules: dict) -> set[str]:
+class _ModuleFiles:
+    """Module name -> the project file that defines it, looked up on demand under the import
+    roots (an editor's single-file run never lists a large project's files)."""
+
+    def __init__(self, settings: Settings, cwd: Path) -> None:
+        self._namer = ModuleNamer(settings)
+        self._cwd = cwd
+        self._found: dict[str, SourcePath | None] = {}
+
+    def __contains__(self, name: str) -> bool:
+        return self.get(name) is not None
+
+    def __getitem__(self, name: str) -> SourcePath:
+        found = self.get(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def get(self, name: str) -> SourcePath | None:
+        if name not in self._found:
+            self._found[name] = self._find(name)
+        return self._found[name]
+
+    def _find(self, name: str) -> SourcePath | None:
+        parts = name.split(".") if name else []
+        if not parts or not all(part.isidentifier() for part in parts):
+            return None
+        for root in self._namer.roots:
+            for relative, is_package in (
+                (os.path.join(*parts) + ".py", False),
+                (os.path.join(*parts, "__init__.py"), True),
+                (os.path.join(*parts) + ".pyi", False),
+                (os.path.join(*parts, "__init__.pyi"), True),
+            ):
+                path = os.path.join(root, relative)
+                # The same name the discovery of the project gives the file (deepest root).
+                if os.path.isfile(path) and self._namer(path) == (name, is_package):
+                    return SourcePath(Path(path), display_path(path, self._cwd), name, is_package)
+        return None
+
+
+def _referenced_modules(summary, modules: _ModuleFiles) -> set[str]:
     """Project modules named by a summary: imports, bases, types and call targets."""
     names: list[str] = [
         *summary.imports.values(),
