@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from test_project_context import DEPS  # an async dependency that blocks
 
 from fastapi_lint.registry import select_rules
 from fastapi_lint.runner import Runner, RunOptions
@@ -21,15 +22,6 @@ import time
 
 def load_rates():
     time.sleep(1)  # a slow legacy client
-    return {}
-"""
-
-DEPS = """\
-import time
-
-
-async def get_settings():
-    time.sleep(1)
     return {}
 """
 
