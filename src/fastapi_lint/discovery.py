@@ -16,10 +16,12 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from fastapi_lint.settings import Settings
+
+if TYPE_CHECKING:
+    import pathspec
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 _GLOB_CHARS = frozenset("*?[]/!\\")
@@ -78,6 +80,12 @@ def module_name_for(path: Path, settings: Settings) -> tuple[str, bool]:
     return ModuleNamer(settings)(os.path.abspath(path))
 
 
+def _gitignore_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
+    import pathspec  # only when there are patterns: a run in a project without any skips it
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
 class _Ignorer:
     """Exclude patterns (gitignore syntax, relative to a root) plus nested .gitignore files."""
 
@@ -86,7 +94,7 @@ class _Ignorer:
         patterns = [*settings.exclude, *settings.extend_exclude]
         self.names = frozenset(p for p in patterns if not (_GLOB_CHARS & set(p)))
         globbed = [p for p in patterns if _GLOB_CHARS & set(p)]
-        self.exclude = pathspec.GitIgnoreSpec.from_lines(globbed) if globbed else None
+        self.exclude = _gitignore_spec(globbed) if globbed else None
         self.respect_gitignore = settings.respect_gitignore
         self.settings = settings
         self._gitignores: dict[str, pathspec.GitIgnoreSpec | None] = {}
@@ -110,7 +118,7 @@ class _Ignorer:
                 with open(
                     os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace"
                 ) as handle:
-                    spec = pathspec.GitIgnoreSpec.from_lines(handle.read().splitlines())
+                    spec = _gitignore_spec(handle.read().splitlines())
             except OSError:
                 spec = None
             self._gitignores[directory] = spec

@@ -7,8 +7,6 @@ import os
 import re
 from pathlib import Path
 
-import pathspec
-
 _BRACES = re.compile(r"\{([^{}]*)\}")
 
 
@@ -26,10 +24,14 @@ def expand_braces(pattern: str) -> list[str]:
 class PerFileIgnores:
     def __init__(self, table: dict[str, list[str]], root: Path) -> None:
         self.root = Path(os.path.abspath(root))
-        self.entries = [
-            (pathspec.GitIgnoreSpec.from_lines(expand_braces(pattern)), codes)
-            for pattern, codes in table.items()
-        ]
+        self.entries: list[tuple[object, list[str]]] = []
+        if table:
+            import pathspec  # only when configured
+
+            self.entries = [
+                (pathspec.GitIgnoreSpec.from_lines(expand_braces(pattern)), codes)
+                for pattern, codes in table.items()
+            ]
 
     def codes_for(self, path: Path) -> list[str]:
         if not self.entries:
