@@ -246,3 +246,18 @@ def test_random_edits_of_the_showcase_report_what_a_fresh_run_reports(tmp_path: 
         assert findings(cached) == findings(run(project, use_cache=False))
         shortcuts.add(cached.shortcut)
     assert "incremental" in shortcuts and "" in shortcuts
+
+
+def test_a_run_from_another_directory_does_not_reuse_messages(project: Path) -> None:
+    """Messages name other files relative to where the run started (``load_rates()
+    (app/helpers.py:5)``): a run from another directory reports its own."""
+    settings = load_settings(project)
+    rules = select_rules(settings.select, settings.ignore, settings.extend_select)
+    inside = project / "app"
+    result = Runner(settings, rules, cwd=inside).run(RunOptions(paths=[project], jobs=1))
+    assert result.shortcut == ""
+    [message] = [d.message for _, d in result.diagnostics if d.code == "FAPI102"]
+    assert "(helpers.py:5)" in message
+    again = Runner(settings, rules, cwd=inside).run(RunOptions(paths=[project], jobs=1))
+    assert again.shortcut == "unchanged"
+    assert run(project).shortcut == ""  # from the root again: not the snapshot of app/

@@ -332,10 +332,13 @@ class ResultCache:
 
     # -- the last run's final findings ------------------------------------------------
 
-    def load_run(self) -> RunSnapshot | None:
-        """What the last run saw and reported, or None (no run yet, another version, bad data)."""
+    def load_run(self, cwd: str) -> RunSnapshot | None:
+        """What the last run saw and reported, or None (no run yet, another version, bad data,
+        or a run from another directory: messages name files relative to it)."""
         data = read_signed(self.run_file)
         if not isinstance(data, dict) or data.get("version") != __version__:
+            return None
+        if data.get("cwd") != cwd:
             return None
         files = data.get("files")
         reported = data.get("reported")
@@ -356,6 +359,7 @@ class ResultCache:
         digests: dict[str, str],
         diagnostics: dict[str, list[Diagnostic]],
         refined: dict[str, list[list[str]]],
+        cwd: str,
     ) -> None:
         """``stats`` and ``digests``: every file the run read; ``diagnostics``: the final
         findings of each reported file (the keys are the files the run reported on; the others
@@ -367,6 +371,7 @@ class ResultCache:
                 self.run_file,
                 {
                     "version": __version__,
+                    "cwd": cwd,
                     # A timestamp too recent to trust is stored as 0: the next run then
                     # compares that file's content (see _RACY_NS).
                     "files": {

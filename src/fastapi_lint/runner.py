@@ -324,7 +324,7 @@ class Runner:
         )
         prechecked: dict[SourcePath, FileResult] = {}
         if reusable:
-            snapshot = cache.load_run()
+            snapshot = cache.load_run(str(self.cwd))
             reported = [self.cache_key(source) for source in found.files]
             changed = snapshot.changed(snapshot_stats, reported) if snapshot else None
             if changed is not None:
@@ -421,6 +421,7 @@ class Runner:
                     {self.cache_key(s): result.digest for s, result in results.items()},
                     {self.cache_key(o.source): o.diagnostics for o in outcomes},
                     self.refined,
+                    str(self.cwd),
                 )
         timings["total"] = time.perf_counter() - started
         return RunResult(
@@ -525,6 +526,7 @@ class Runner:
             digests,
             {self.cache_key(o.source): o.diagnostics for o in outcomes},
             self.refined,
+            str(self.cwd),
         )
         return outcomes
 
