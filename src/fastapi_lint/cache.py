@@ -20,8 +20,6 @@ import hmac
 import itertools
 import json
 import os
-import secrets
-import tempfile
 import time
 from functools import cache
 from pathlib import Path
@@ -81,6 +79,9 @@ def signing_key() -> bytes | None:
             return key
     except OSError:
         pass
+    import secrets  # once per machine: not on every start
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         key = secrets.token_bytes(32)

@@ -10,7 +10,6 @@ import io
 import os
 import re
 import stat
-import tempfile
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,6 +177,8 @@ def write_source(path: Path, original: SourceFile, new_text: str) -> None:
     # to stay as it is.
     if not os.access(path, os.W_OK) or not st.st_mode & _ANY_WRITE:
         raise WriteConflictError("the file is read-only")
+    import tempfile  # only when a fix is written
+
     directory = path.parent
     fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
