@@ -12,13 +12,13 @@ from collections import defaultdict
 from typing import Any
 
 from fastapi_lint.context import FileContext
-from fastapi_lint.diagnostics import Diagnostic, Location
+from fastapi_lint.diagnostics import Diagnostic
 from fastapi_lint.lazy import cst
 from fastapi_lint.limits import DEEP_STACK, nesting_problem
 from fastapi_lint.noqa import parse_noqa
 from fastapi_lint.registry import Rule
 from fastapi_lint.results import FileResult, syntax_error_diagnostic
-from fastapi_lint.rules.meta import InternalError
+from fastapi_lint.rules.meta import InternalError, exception_detail, file_diagnostic
 from fastapi_lint.settings import Settings
 from fastapi_lint.summarize import build_summary
 from fastapi_lint.walk import walk_module
@@ -185,10 +185,10 @@ class FileChecker:
         failed.add(rule.code)
         # Drop what the failed rule reported on this file: it may be half-done.
         ctx._pending[:] = [p for p in ctx._pending if p.rule.code != rule.code]
-        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         tb = traceback.extract_tb(exc.__traceback__)
         where = f" at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else ""
-        ctx.state.setdefault("__internal_errors__", []).append((rule.code, f"{detail}{where}"))
+        error = f"{exception_detail(exc)}{where}"
+        ctx.state.setdefault("__internal_errors__", []).append((rule.code, error))
 
 
 def _describe_syntax_error(text: str, path: str, exc: cst.ParserSyntaxError) -> Diagnostic:
@@ -214,31 +214,16 @@ def _describe_syntax_error(text: str, path: str, exc: cst.ParserSyntaxError) -> 
 
 
 def _file_internal_error(exc: BaseException) -> Diagnostic:
-    location = Location(1, 1)
-    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    return Diagnostic(
-        code=InternalError.code,
-        name=InternalError.name,
-        message=f"The linter failed on this file ({detail}); no rule results for it. "
+    return file_diagnostic(
+        InternalError,
+        f"The linter failed on this file ({exception_detail(exc)}); no rule results for it. "
         "Please report this with the file.",
-        start=0,
-        end=0,
-        location=location,
-        end_location=location,
-        noqa_row=1,
     )
 
 
 def _internal_error(code: str, error: str) -> Diagnostic:
-    location = Location(1, 1)
-    return Diagnostic(
-        code=InternalError.code,
-        name=InternalError.name,
-        message=f"Rule {code} failed on this file ({error}); other rules still ran. "
+    return file_diagnostic(
+        InternalError,
+        f"Rule {code} failed on this file ({error}); other rules still ran. "
         "Please report this with the file.",
-        start=0,
-        end=0,
-        location=location,
-        end_location=location,
-        noqa_row=1,
     )

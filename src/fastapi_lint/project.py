@@ -469,16 +469,10 @@ def refine_diagnostics(
 
 
 def _project_rule_failed(code: str, exc: Exception) -> Diagnostic:
-    import traceback
+    from fastapi_lint.rules.meta import InternalError, exception_detail, file_diagnostic
 
-    from fastapi_lint.rules.meta import InternalError
-
-    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    return Diagnostic(
-        code=InternalError.code,
-        name=InternalError.name,
-        message=f"Rule {code} failed in the project pass on this module ({detail}); other "
-        "rules still ran. Please report this with the file.",
-        start=0,
-        end=0,
+    return file_diagnostic(
+        InternalError,
+        f"Rule {code} failed in the project pass on this module ({exception_detail(exc)}); "
+        "other rules still ran. Please report this with the file.",
     )

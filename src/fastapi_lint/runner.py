@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi_lint.cache import ResultCache, RunSnapshot
-from fastapi_lint.diagnostics import Diagnostic, Location
+from fastapi_lint.diagnostics import Diagnostic
 from fastapi_lint.discovery import (
     Discovery,
     ModuleNamer,
@@ -27,7 +27,7 @@ from fastapi_lint.globs import PerFileIgnores
 from fastapi_lint.project import Project, refine_diagnostics, run_project_rules
 from fastapi_lint.registry import Rule
 from fastapi_lint.results import FileResult, syntax_error_diagnostic
-from fastapi_lint.rules.meta import IOError_
+from fastapi_lint.rules.meta import IOError_, file_diagnostic
 from fastapi_lint.settings import Settings
 from fastapi_lint.source import (
     SourceDecodeError,
@@ -218,19 +218,8 @@ def check_bytes(checker, source: SourcePath, data: bytes, positions: bool = True
 def io_error_result(
     source: SourcePath, message: str, prefix: str = "Cannot read the file: "
 ) -> FileResult:
-    location = Location(1, 1)
     result = FileResult(path=source.display, digest="")
-    result.diagnostics.append(
-        Diagnostic(
-            code=IOError_.code,
-            name=IOError_.name,
-            message=f"{prefix}{message}",
-            start=0,
-            end=0,
-            location=location,
-            end_location=location,
-        )
-    )
+    result.diagnostics.append(file_diagnostic(IOError_, f"{prefix}{message}"))
     return result
 
 
@@ -868,22 +857,10 @@ class Runner:
     @staticmethod
     def _not_written(outcome: FileOutcome, reason: str) -> None:
         """The fixes of ``outcome`` could not be written: its findings stand, plus a FAPI002."""
-        location = Location(1, 1)
-        outcome.diagnostics = sorted(
-            [
-                *outcome.diagnostics,
-                Diagnostic(
-                    code=IOError_.code,
-                    name=IOError_.name,
-                    message=f"Fixes not written: {reason}; the file was left unchanged",
-                    start=0,
-                    end=0,
-                    location=location,
-                    end_location=location,
-                ),
-            ],
-            key=Diagnostic.sort_key,
+        written = file_diagnostic(
+            IOError_, f"Fixes not written: {reason}; the file was left unchanged"
         )
+        outcome.diagnostics = sorted([*outcome.diagnostics, written], key=Diagnostic.sort_key)
 
     # -- stdin --------------------------------------------------------------------------
 

@@ -5,7 +5,12 @@ These are always on: they cannot be selected, ignored or fixed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi_lint.registry import Rule
+
+if TYPE_CHECKING:
+    from fastapi_lint.diagnostics import Diagnostic
 
 
 class SyntaxErrorRule(Rule):
@@ -27,3 +32,18 @@ class InternalError(Rule):
     name = "internal-error"
     summary = "A rule failed on this file; the other rules still ran"
     always_enabled = True
+
+
+def file_diagnostic(rule: type[Rule], message: str) -> Diagnostic:
+    """A finding about the whole file (it could not be read, a rule failed on it), placed at
+    its first line."""
+    from fastapi_lint.diagnostics import Diagnostic
+
+    return Diagnostic(code=rule.code, name=rule.name, message=message, start=0, end=0)
+
+
+def exception_detail(exc: BaseException) -> str:
+    """``ValueError: bad thing``: an exception as a message says it."""
+    import traceback
+
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
