@@ -6,16 +6,20 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+# Settings tables (``[tool.fastapi-lint]``, the language server's options): kebab-case keys,
+# unknown keys and loose types refused.
+STRICT_KEBAB_CASE = ConfigDict(
+    extra="forbid",
+    populate_by_name=True,
+    alias_generator=lambda name: name.replace("_", "-"),
+    strict=True,
+)
+
 
 class Table(BaseModel):
     """The accepted keys of ``[tool.fastapi-lint]`` (kebab-case in TOML)."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-        alias_generator=lambda name: name.replace("_", "-"),
-        strict=True,
-    )
+    model_config = STRICT_KEBAB_CASE
 
     select: list[str] | None = None
     ignore: list[str] = Field(default_factory=list)

@@ -28,11 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from fastapi_lint import __version__
+from fastapi_lint.config_schema import STRICT_KEBAB_CASE
 from fastapi_lint.diagnostics import Applicability, Diagnostic
 from fastapi_lint.positions import LineIndex
 from fastapi_lint.registry import rule_by_code
@@ -60,12 +61,7 @@ LOADING_GRACE_SECONDS = 1.0
 class ServerOptions(BaseModel):
     """Initialization options (and ``workspace/didChangeConfiguration`` settings)."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-        alias_generator=lambda name: name.replace("_", "-"),
-        strict=True,
-    )
+    model_config = STRICT_KEBAB_CASE
 
     select: list[str] | None = None
     extend_select: list[str] = Field(default_factory=list)
