@@ -444,12 +444,7 @@ def _outcome_text(outcome) -> str | None:
         return outcome.fixed_text
     if outcome.original_text is not None:
         return outcome.original_text
-    from fastapi_lint.source import SourceDecodeError, SourceReadError, read_source
-
-    try:
-        return read_source(outcome.source.path).text
-    except (SourceReadError, SourceDecodeError):
-        return None
+    return _read_text(outcome.source.path)
 
 
 def _apply_baseline(result, known, root: Path) -> int:
@@ -577,6 +572,7 @@ def _echo_chunks(chunks, err: bool) -> None:
 
 
 def _read_text(path: Path) -> str | None:
+    """A file's text, or None when it cannot be read or decoded (the report goes on)."""
     from fastapi_lint.source import SourceDecodeError, SourceReadError, read_source
 
     try:
@@ -591,12 +587,7 @@ def _attach_sources(entries) -> None:
         if entry.source is not None:
             continue
         if entry.absolute not in cache:
-            from fastapi_lint.source import SourceDecodeError, SourceReadError, read_source
-
-            try:
-                cache[entry.absolute] = read_source(entry.absolute).text
-            except (SourceReadError, SourceDecodeError):
-                cache[entry.absolute] = None
+            cache[entry.absolute] = _read_text(entry.absolute)
         entry.source = cache[entry.absolute]
 
 

@@ -56,10 +56,14 @@ FORMATS: dict[str, tuple[str, str]] = {
 
 
 def renderer(output_format: str) -> Renderer:
+    module, function = FORMATS[output_format]
+    return getattr(_format_module(module), function)
+
+
+def _format_module(name: str):
     import importlib
 
-    module, function = FORMATS[output_format]
-    return getattr(importlib.import_module(f"{__name__}.{module}"), function)
+    return importlib.import_module(f"{__name__}.{name}")
 
 
 def render(output_format: str, entries: list[Entry], context: ReportContext) -> str:
@@ -71,10 +75,8 @@ def render_chunks(
 ) -> Iterator[str]:
     """The report in pieces, for formats that can be written as they are made (the others
     come as one piece)."""
-    import importlib
-
     module, function = FORMATS[output_format]
-    chunks = getattr(importlib.import_module(f"{__name__}.{module}"), f"{function}_chunks", None)
+    chunks = getattr(_format_module(module), f"{function}_chunks", None)
     if chunks is not None:
         yield from chunks(entries, context)
     else:
