@@ -317,7 +317,9 @@ class Runner:
             reported = [self.cache_key(source) for source in found.files]
             changed = snapshot.changed(snapshot_stats, reported) if snapshot else None
             if changed is not None:
-                quick = self._run_incremental(snapshot, changed, found, context, stats, cache)
+                quick = self._run_incremental(
+                    snapshot, changed, found, context, stats, snapshot_stats, cache
+                )
                 if isinstance(quick, list):
                     timings["per_file"] = time.perf_counter() - t0
                     timings["total"] = time.perf_counter() - started
@@ -432,6 +434,7 @@ class Runner:
         found: Discovery,
         context: list[SourcePath],
         stats: dict[SourcePath, tuple[int, int]],
+        snapshot_stats: dict[str, tuple[int, int]],
         cache: ResultCache,
     ) -> list[FileOutcome] | dict[SourcePath, FileResult]:
         """The last run's findings, with only the changed files checked again, when the
@@ -511,7 +514,7 @@ class Runner:
         digests = {key: snapshot.digest(key) for key in snapshot.files}
         digests.update({self.cache_key(s): result.digest for s, result in results.items()})
         cache.save_run(
-            {self.cache_key(source): stat for source, stat in stats.items()},
+            snapshot_stats,
             digests,
             {self.cache_key(o.source): o.diagnostics for o in outcomes},
             self.refined,
