@@ -88,7 +88,8 @@ def _line_count(path: Path) -> int:
         return 0
 
 
-def measure_floor(files: list[Path]) -> tuple[float, float]:
+def measure_floor(files: list[Path]) -> dict:
+    """``{"seconds": ..., "maxrss": ...}`` of a bare parse of ``files`` in one process."""
     proc = subprocess.run(
         [sys.executable, "-c", _FLOOR_SCRIPT],
         input="\n".join(str(f) for f in files),
@@ -96,8 +97,7 @@ def measure_floor(files: list[Path]) -> tuple[float, float]:
         text=True,
         check=True,
     )
-    data = json.loads(proc.stdout)
-    return data["seconds"], data["maxrss"] / 1024
+    return json.loads(proc.stdout)
 
 
 # Each step runs up to REPEAT times (while it takes under REPEAT_BELOW seconds) and the fastest
@@ -108,7 +108,8 @@ REPEAT_BELOW = 20.0
 
 
 def best_of(measure) -> dict:
-    """``measure()`` (a run_measured result) repeated, keeping the fastest run."""
+    """``measure()`` (a run_measured or measure_floor result) repeated, keeping the fastest
+    run."""
     best = measure()
     peak = best["maxrss"]
     for _ in range(REPEAT - 1):
@@ -119,16 +120,6 @@ def best_of(measure) -> dict:
         if again["seconds"] < best["seconds"]:
             best = again
     return {**best, "maxrss": peak}
-
-
-def best_floor(files: list[Path]) -> tuple[float, float]:
-    seconds, peak = measure_floor(files)
-    for _ in range(REPEAT - 1):
-        if seconds >= REPEAT_BELOW:
-            break
-        again, again_peak = measure_floor(files)
-        seconds, peak = min(seconds, again), max(peak, again_peak)
-    return seconds, peak
 
 
 def run_measured(command: list[str], stdin: bytes | None = None, cwd: Path | None = None) -> dict:
@@ -164,7 +155,8 @@ def bench_corpus(
     files = python_files(root)
     lines = count_lines(files)
     results: list[Measurement] = []
-    floor, floor_mb = best_floor(files)
+    floor_run = best_of(lambda: measure_floor(files))
+    floor, floor_mb = floor_run["seconds"], floor_run["maxrss"] / 1024
     results.append(Measurement(name, "libcst parse (floor, 1 process)", floor, lines, floor_mb))
     cache_dir = root / ".fastapi_lint_cache"
     shutil.rmtree(cache_dir, ignore_errors=True)
