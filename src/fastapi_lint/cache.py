@@ -27,7 +27,7 @@ from typing import Any
 
 from fastapi_lint import __version__
 from fastapi_lint.diagnostics import Diagnostic
-from fastapi_lint.results import FileResult
+from fastapi_lint.results import DATA_SUMMARY, FileResult
 
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -264,8 +264,9 @@ class ResultCache:
             if key == exclude:
                 continue
             try:
-                if entry[3][3] is not None:
-                    found.append(ModuleSummary.from_data(entry[3][3]))
+                summary = entry[3][DATA_SUMMARY]
+                if summary is not None:
+                    found.append(ModuleSummary.from_data(summary))
             except Exception:
                 continue
         return found

@@ -10,6 +10,10 @@ from fastapi_lint.noqa import NoqaDirectives
 from fastapi_lint.rules.meta import SyntaxErrorRule
 from fastapi_lint.summary import ModuleSummary
 
+# Where ``FileResult.to_data`` puts the module summary and the positions flag.
+DATA_SUMMARY = 3
+DATA_POSITIONS = 7
+
 
 @dataclass(slots=True)
 class FileResult:
@@ -26,6 +30,8 @@ class FileResult:
     positions: bool = True
 
     def to_data(self) -> list[Any]:
+        """A list of the fields in this order (``DATA_SUMMARY`` and ``DATA_POSITIONS`` name the
+        places read without decoding the whole result)."""
         return [
             self.path,
             self.digest,

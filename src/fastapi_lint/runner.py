@@ -26,7 +26,12 @@ from fastapi_lint.fixes import MAX_ROUNDS, applicable, apply_fixes, compiles
 from fastapi_lint.globs import PerFileIgnores
 from fastapi_lint.project import Project, refine_diagnostics, run_project_rules
 from fastapi_lint.registry import Rule
-from fastapi_lint.results import FileResult, syntax_error_diagnostic
+from fastapi_lint.results import (
+    DATA_POSITIONS,
+    DATA_SUMMARY,
+    FileResult,
+    syntax_error_diagnostic,
+)
 from fastapi_lint.rules.meta import IOError_, file_diagnostic
 from fastapi_lint.settings import Settings
 from fastapi_lint.source import (
@@ -60,15 +65,17 @@ def _data_key(diagnostic: Diagnostic) -> str:
 
 
 def _same_summary(old_data: list, result: FileResult) -> bool:
-    """Whether a file's new result has the summary its old result (cache data) had."""
+    """Whether a file's new result has the summary its old result (cache data) had, and the
+    old one has no positions (the last project pass read none in this file)."""
     import json
 
-    old_summary = old_data[3] if isinstance(old_data, list) and len(old_data) > 7 else None
-    if isinstance(old_data, list) and len(old_data) > 7 and old_data[7]:
-        return False  # the last project pass read positions in this file
+    if len(old_data) <= DATA_POSITIONS or old_data[DATA_POSITIONS]:
+        return False
     new_summary = result.summary.to_data() if result.summary is not None else None
     try:
-        return json.dumps(old_summary, default=str) == json.dumps(new_summary, default=str)
+        return json.dumps(old_data[DATA_SUMMARY], default=str) == json.dumps(
+            new_summary, default=str
+        )
     except (TypeError, ValueError):
         return False
 
