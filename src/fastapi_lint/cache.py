@@ -172,6 +172,16 @@ def _stat(path: Path) -> tuple[int, int] | None:
     return (st.st_mtime_ns, st.st_size)
 
 
+def _valid_file(value: Any) -> bool:
+    """The shape of an entry file: ``[key, entry]``."""
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and isinstance(value[0], str)
+        and _valid_entry(value[1])
+    )
+
+
 def _valid_entry(value: Any) -> bool:
     return (
         isinstance(value, list)
@@ -217,13 +227,7 @@ class ResultCache:
                 if not name.endswith(".json"):
                     continue
                 value = read_signed(self.entries_dir / name)
-                if (
-                    isinstance(value, list)
-                    and len(value) == 2
-                    and isinstance(value[0], str)
-                    and _valid_entry(value[1])
-                    and name == self._entry_name(value[0])
-                ):
+                if _valid_file(value) and name == self._entry_name(value[0]):
                     self._loaded[value[0]] = value[1]
             # Entries written by this run before the others were needed.
             self._loaded.update(self._updated)
@@ -288,14 +292,7 @@ class ResultCache:
         if self._loaded is not None:
             return self._loaded.get(key)
         value = read_signed(self.entry_path(key))
-        if (
-            isinstance(value, list)
-            and len(value) == 2
-            and value[0] == key
-            and _valid_entry(value[1])
-        ):
-            return value[1]
-        return None
+        return value[1] if _valid_file(value) and value[0] == key else None
 
     def entry_path(self, key: str) -> Path:
         return self.entries_dir / self._entry_name(key)
