@@ -184,7 +184,7 @@ def _interned(value):
     qualified names file after file (``sqlalchemy.Column``, ``app.db.Base``...); pickling a
     batch keeps one copy of an interned string, so the main process, which holds every file's
     summary until the project pass is done, receives one copy per batch instead of one per
-    occurrence (a third less memory on a large project)."""
+    occurrence (about a tenth less memory, measured on 100k lines)."""
     kind = type(value)
     if kind is str:
         return sys.intern(value) if len(value) <= _INTERN_MAX else value
