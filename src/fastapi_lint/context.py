@@ -207,6 +207,13 @@ class FileContext:
     def code_for(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
 
+    def argument_code(self, arg: cst.Arg) -> str:
+        """A call argument as written, without its comma: ``x``, ``*xs``, ``key=x``."""
+        value = self.code_for(arg.value)
+        if arg.keyword is not None:
+            return f"{arg.keyword.value}={value}"
+        return f"{arg.star}{value}"
+
     @property
     def line_index(self) -> LineIndex:
         if self._line_index is None:

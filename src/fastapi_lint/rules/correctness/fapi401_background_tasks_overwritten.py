@@ -150,13 +150,7 @@ class BackgroundTasksOverwritten(Rule):
             return None
         if not isinstance(statement.body[0], cst.Return) or statement.body[0].value is not call:
             return None
-        arguments = []
-        for task_arg in value.args:
-            text = ctx.code_for(task_arg.value)
-            if task_arg.keyword is not None:
-                arguments.append(f"{task_arg.keyword.value}={text}")
-            else:
-                arguments.append(f"{task_arg.star}{text}")
+        arguments = [ctx.argument_code(task_arg) for task_arg in value.args]
         simple = all(
             isinstance(a.value, (cst.Name, cst.Attribute, cst.SimpleString, cst.Integer, cst.Float))
             for a in value.args

@@ -17,15 +17,7 @@ ANNOTATED_SUPPORT = "0.95.0"
 
 def marker_text(ctx: FileContext, marker: MarkerInfo, drop: cst.Arg | None) -> str:
     """The marker call rewritten without the argument ``drop`` (its default)."""
-    parts = []
-    for arg in marker.call.args:
-        if arg is drop:
-            continue
-        value = ctx.code_for(arg.value)
-        if arg.keyword is not None:
-            parts.append(f"{arg.keyword.value}={value}")
-        else:
-            parts.append(f"{arg.star}{value}")
+    parts = [ctx.argument_code(arg) for arg in marker.call.args if arg is not drop]
     return f"{ctx.code_for(marker.call.func)}({', '.join(parts)})"
 
 

@@ -86,14 +86,7 @@ def wrap_fix(ctx: FileContext, call: cst.Call, frame: Frame) -> PendingFix | Non
     plan = _threadpool_plan(ctx, frame)
     if plan is None:
         return None
-    arguments = [ctx.code_for(call.func)]
-    for arg in call.args:
-        text = ctx.code_for(arg.value)
-        if arg.star:
-            text = f"{arg.star}{text}"
-        elif arg.keyword is not None:
-            text = f"{arg.keyword.value}={text}"
-        arguments.append(text)
+    arguments = [ctx.code_for(call.func), *(ctx.argument_code(arg) for arg in call.args)]
     replacement = f"await {plan.expression}({', '.join(arguments)})"
     if isinstance(parent, (cst.Attribute, cst.Subscript)) or (
         isinstance(parent, cst.Call) and parent.func is call
@@ -118,14 +111,7 @@ def callable_fix(ctx: FileContext, call: cst.Call, argument: cst.Arg) -> Pending
     inner = argument.value
     if not isinstance(inner, cst.Call) or not isinstance(inner.func, (cst.Name, cst.Attribute)):
         return None
-    parts = [ctx.code_for(inner.func)]
-    for arg in inner.args:
-        text = ctx.code_for(arg.value)
-        if arg.star:
-            text = f"{arg.star}{text}"
-        elif arg.keyword is not None:
-            text = f"{arg.keyword.value}={text}"
-        parts.append(text)
+    parts = [ctx.code_for(inner.func), *(ctx.argument_code(arg) for arg in inner.args)]
     return PendingFix.unsafe(
         "Pass the function and its arguments instead of calling it",
         ctx.replace(inner, ", ".join(parts)),
