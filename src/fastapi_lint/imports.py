@@ -88,7 +88,7 @@ def _import_block(module: cst.Module) -> tuple[list[cst.SimpleStatementLine], in
     """The leading run of top-level import statements, and the index after docstring/futures."""
     body = list(module.body)
     index = 0
-    if body and _is_docstring(body[0]):
+    if body and is_docstring(body[0]):
         index = 1
     block: list[cst.SimpleStatementLine] = []
     for statement in body[index:]:
@@ -101,7 +101,8 @@ def _import_block(module: cst.Module) -> tuple[list[cst.SimpleStatementLine], in
     return block, index
 
 
-def _is_docstring(statement: cst.BaseStatement) -> bool:
+def is_docstring(statement: cst.BaseStatement) -> bool:
+    """A statement that is only a string: a module's, class's or function's docstring."""
     return (
         isinstance(statement, cst.SimpleStatementLine)
         and len(statement.body) == 1

@@ -7,7 +7,7 @@ import re
 
 from fastapi_lint.context import FileContext, PendingFix
 from fastapi_lint.fastapi_model import AppOrRouter, keyword_argument
-from fastapi_lint.imports import plan_from_import
+from fastapi_lint.imports import is_docstring, plan_from_import
 from fastapi_lint.inference import string_value
 from fastapi_lint.lazy import cst
 from fastapi_lint.registry import FixAvailability, Rule
@@ -157,7 +157,7 @@ class OnEventHandler(Rule):
         ):
             return None
         statements = list(node.body.body)
-        if statements and _is_docstring(statements[0]):
+        if statements and is_docstring(statements[0]):
             statements = statements[1:]
         found = []
         for statement in statements:
@@ -177,15 +177,6 @@ class OnEventHandler(Rule):
 
 def _word_count(text: str, word: str) -> int:
     return len(re.findall(rf"\b{re.escape(word)}\b", text))
-
-
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
 
 
 def _indented(blocks: list[str], indent: str) -> list[str]:
