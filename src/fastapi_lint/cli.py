@@ -724,13 +724,18 @@ def entry_point() -> None:
     The cyclic garbage collector is off (the per-file pass allocates millions of short-lived
     objects and frees them by reference counting; collecting costs as much as parsing), and the
     process ends with ``os._exit`` once output is flushed, skipping the teardown of every object
-    the run created. Tests call ``main`` and keep the normal interpreter behaviour.
+    the run created. Tests call ``main`` and keep the normal interpreter behaviour. Dataclasses
+    (libcst's nodes, the linter's own) reuse the methods compiled by earlier runs
+    (``dataclass_cache``): a tenth of a second off every start.
     """
     import gc
 
+    from fastapi_lint.dataclass_cache import compiled_dataclass_methods
+
     gc.disable()
     try:
-        main()
+        with compiled_dataclass_methods():
+            main()
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
