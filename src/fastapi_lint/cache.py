@@ -15,8 +15,6 @@ never corrupt the cache.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import itertools
 import json
 import os
@@ -27,6 +25,7 @@ from typing import Any
 
 from fastapi_lint import __version__
 from fastapi_lint.diagnostics import Diagnostic
+from fastapi_lint.hashing import blake2b, compare_digest, mac
 from fastapi_lint.results import DATA_SUMMARY, FileResult
 
 CACHEDIR_TAG = (
@@ -34,7 +33,7 @@ CACHEDIR_TAG = (
     "# This file is a cache directory tag created by fastapi-lint.\n"
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
-_FORMAT = 4
+_FORMAT = 5
 # Files modified less than this long ago are matched by content, never by timestamp: a write in
 # the same clock tick as the cached one would otherwise go unnoticed.
 _RACY_NS = 2_000_000_000
@@ -104,7 +103,7 @@ def _sign(payload: bytes) -> bytes | None:
     key = signing_key()
     if key is None:
         return None
-    return hmac.new(key, payload, hashlib.sha256).hexdigest().encode()
+    return mac(key, payload)
 
 
 def read_signed(path: Path) -> Any | None:
@@ -116,7 +115,7 @@ def read_signed(path: Path) -> Any | None:
         return None
     signature, _, payload = content.partition(b"\n")
     expected = _sign(payload)
-    if expected is None or not hmac.compare_digest(signature, expected):
+    if expected is None or not compare_digest(signature, expected):
         return None
     try:
         return _loads(payload)
@@ -211,7 +210,7 @@ class ResultCache:
 
     @staticmethod
     def _entry_name(key: str) -> str:
-        return hashlib.blake2b(key.encode(), digest_size=12).hexdigest() + ".json"
+        return blake2b(key.encode(), digest_size=12).hexdigest() + ".json"
 
     @property
     def _entries(self) -> dict[str, list[Any]]:

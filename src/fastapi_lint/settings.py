@@ -7,7 +7,6 @@ naming the file, the key and what is accepted (the CLI turns it into exit code 2
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import re
@@ -25,6 +24,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 import contextlib
 
 from fastapi_lint import __version__
+from fastapi_lint.hashing import blake2b
 
 TOOL_TABLE = "fastapi-lint"
 DEFAULT_CACHE_DIR = ".fastapi_lint_cache"
@@ -119,7 +119,7 @@ class Settings:
             "versions": self.detect_versions().fingerprint(),
         }
         data = json.dumps(payload, sort_keys=True).encode()
-        return hashlib.blake2b(data, digest_size=12).hexdigest()
+        return blake2b(data, digest_size=12).hexdigest()
 
 
 @functools.cache
@@ -134,7 +134,7 @@ def _code_fingerprint() -> str:
         except OSError:
             continue
         parts.append(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}")
-    return hashlib.blake2b("\n".join(parts).encode(), digest_size=8).hexdigest()
+    return blake2b("\n".join(parts).encode(), digest_size=8).hexdigest()
 
 
 def find_config(start: Path) -> tuple[Path | None, Path]:
@@ -299,7 +299,7 @@ def _validated(raw: dict[str, Any], config_file: Path, where: str, root: Path) -
     an identical table is reused (it is stored, signed, in the cache directory)."""
     from fastapi_lint.cache import read_signed, write_signed
 
-    digest = hashlib.blake2b(
+    digest = blake2b(
         json.dumps([raw, __version__, _code_fingerprint()], sort_keys=True, default=str).encode(),
         digest_size=16,
     ).hexdigest()

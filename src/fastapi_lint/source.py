@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import errno
-import hashlib
 import io
 import os
 import re
@@ -13,6 +12,8 @@ import stat
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
+
+from fastapi_lint.hashing import blake2b
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -59,7 +60,7 @@ class SourceFile:
 
 
 def content_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 def dominant_newline(text: str) -> str:

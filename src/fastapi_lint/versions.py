@@ -100,15 +100,15 @@ def detect_versions(
     than a small file takes to check)."""
     if cache_dir is None:
         return _detect(root, overrides)
-    import hashlib
     import json
     import time
 
     from fastapi_lint import __version__
     from fastapi_lint.cache import read_signed, write_signed
+    from fastapi_lint.hashing import blake2b
 
     stats = _input_stats(root)
-    key = hashlib.blake2b(
+    key = blake2b(
         json.dumps([__version__, overrides, stats], sort_keys=True).encode(), digest_size=16
     ).hexdigest()
     stored_path = cache_dir / "versions.json"

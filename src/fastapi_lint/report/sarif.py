@@ -8,7 +8,6 @@ finding across commits.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from fastapi_lint import __version__
 from fastapi_lint.baseline import Fingerprint, fingerprints
 from fastapi_lint.diagnostics import Diagnostic, Edit, Location
 from fastapi_lint.docs import first_paragraph, rule_page
+from fastapi_lint.hashing import blake2b
 from fastapi_lint.positions import LineIndex
 from fastapi_lint.report import Entry, ReportContext
 from fastapi_lint.source import dominant_newline
@@ -78,7 +78,7 @@ def _fixes(d: Diagnostic, entry: Entry, artifact: dict[str, str]) -> list[dict[s
 
 def _fingerprint(fingerprint: Fingerprint) -> str:
     text = "\0".join((fingerprint.code, fingerprint.file, fingerprint.function, fingerprint.source))
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _rule_descriptor(rule) -> dict[str, Any]:
