@@ -239,4 +239,7 @@ def test_modules_of_a_stdin_run_are_found_under_the_import_roots(tmp_path: Path)
     for source in found.files:
         assert modules.get(source.module) == source, source
     assert "svc.missing" not in modules and "" not in modules and "svc..x" not in modules
+    # A module is no package; names are case-sensitive, as Python imports them.
+    assert "svc.deps.get_db" not in modules and "SVC.deps" not in modules
+    assert "svc.stubs" in modules and "scripts.tool" in modules and "fastapi" not in modules
     assert modules["svc.api"].is_package and modules["svc.api"].display == "src/svc/api/__init__.py"

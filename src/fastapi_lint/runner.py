@@ -925,12 +925,16 @@ class Runner:
 
 class _ModuleFiles:
     """Module name -> the project file that defines it, looked up on demand under the import
-    roots (an editor's single-file run never lists a large project's files)."""
+    roots (an editor's single-file run never lists a large project's files). Each directory on
+    the way is listed once: most names a module mentions (``fastapi.APIRouter``,
+    ``typing.Annotated``) are settled by the first listing instead of a stat per candidate file
+    and root, and names match as case-sensitively as Python imports them."""
 
     def __init__(self, settings: Settings, cwd: Path) -> None:
         self._namer = ModuleNamer(settings)
         self._cwd = cwd
         self._found: dict[str, SourcePath | None] = {}
+        self._listings: dict[str, frozenset[str]] = {}
 
     def __contains__(self, name: str) -> bool:
         return self.get(name) is not None
@@ -950,18 +954,43 @@ class _ModuleFiles:
         parts = name.split(".") if name else []
         if not parts or not all(part.isidentifier() for part in parts):
             return None
+        *packages, last = parts
         for root in self._namer.roots:
-            for relative, is_package in (
-                (os.path.join(*parts) + ".py", False),
-                (os.path.join(*parts, "__init__.py"), True),
-                (os.path.join(*parts) + ".pyi", False),
-                (os.path.join(*parts, "__init__.pyi"), True),
-            ):
-                path = os.path.join(root, relative)
-                # The same name the discovery of the project gives the file (deepest root).
-                if os.path.isfile(path) and self._namer(path) == (name, is_package):
-                    return SourcePath(Path(path), display_path(path, self._cwd), name, is_package)
+            directory = root
+            for part in packages:
+                if part not in self._listing(directory):
+                    break
+                directory = os.path.join(directory, part)
+            else:
+                entries = self._listing(directory)
+                for entry, init, is_package in (
+                    (last + ".py", "", False),
+                    (last, "__init__.py", True),
+                    (last + ".pyi", "", False),
+                    (last, "__init__.pyi", True),
+                ):
+                    if entry not in entries:
+                        continue
+                    path = os.path.join(directory, entry)
+                    if init:
+                        if init not in self._listing(path):
+                            continue
+                        path = os.path.join(path, init)
+                    # The same name the discovery of the project gives the file (deepest root).
+                    if os.path.isfile(path) and self._namer(path) == (name, is_package):
+                        display = display_path(path, self._cwd)
+                        return SourcePath(Path(path), display, name, is_package)
         return None
+
+    def _listing(self, directory: str) -> frozenset[str]:
+        entries = self._listings.get(directory)
+        if entries is None:
+            try:
+                entries = frozenset(os.listdir(directory))
+            except OSError:  # missing, not a directory, unreadable
+                entries = frozenset()
+            self._listings[directory] = entries
+        return entries
 
 
 def _referenced_modules(summary, modules: _ModuleFiles) -> set[str]:
