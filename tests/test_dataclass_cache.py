@@ -247,6 +247,18 @@ def test_the_file_sits_with_the_bytecode(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert location is not None
     assert location.parent.name == "__pycache__"
     assert location.name == f"dataclass_methods.{sys.implementation.cache_tag}.marshal"
+    optimized = subprocess.run(
+        [
+            sys.executable,
+            "-O",
+            "-c",
+            "from fastapi_lint.dataclass_cache import cache_file\nprint(cache_file().name)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert optimized == f"dataclass_methods.{sys.implementation.cache_tag}.opt-1.marshal"
     monkeypatch.setattr(sys, "pycache_prefix", str(tmp_path))
     prefixed = cache_file()
     assert prefixed is not None and prefixed.is_relative_to(tmp_path)

@@ -19,7 +19,8 @@ with and without the cache.
 The cache file lives beside this module's bytecode (``__pycache__``, or under
 ``sys.pycache_prefix``): code is loaded from it, so it is trusted exactly as far as the ``.pyc``
 files Python itself executes from there, and never put in a checked project's cache directory.
-It starts with the interpreter's bytecode magic number, so another Python never reads it. A
+It starts with the interpreter's bytecode magic number, so another Python never reads it, and
+is named like the bytecode (cache tag, ``-O`` level). A
 missing, unreadable or foreign file means compiling as usual; an unwritable directory means
 not saving. Nothing is saved when ``sys.dont_write_bytecode`` says not to write bytecode.
 """
@@ -51,7 +52,10 @@ def cache_file() -> Path | None:
         bytecode = cache_from_source(__file__)
     except (NotImplementedError, ValueError):  # no cache tag (sys.implementation.cache_tag None)
         return None
-    return Path(bytecode).with_name(f"dataclass_methods.{sys.implementation.cache_tag}.marshal")
+    # As for .pyc files, `-O` gets a file of its own (compile() follows the interpreter's level).
+    level = f".opt-{sys.flags.optimize}" if sys.flags.optimize else ""
+    name = f"dataclass_methods.{sys.implementation.cache_tag}{level}.marshal"
+    return Path(bytecode).with_name(name)
 
 
 class _Store:
