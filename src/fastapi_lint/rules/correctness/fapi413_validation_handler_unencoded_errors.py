@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi_lint.context import FileContext
+from fastapi_lint.context import FileContext, PendingFix
+from fastapi_lint.diagnostics import Fix
 from fastapi_lint.fastapi_model import keyword_argument
+from fastapi_lint.imports import plan_from_import
 from fastapi_lint.knowledge.names import REQUEST_VALIDATION_ERROR, RESPONSE_TYPES
 from fastapi_lint.lazy import cst
 from fastapi_lint.project import ModuleReport, Project
-from fastapi_lint.registry import Rule
+from fastapi_lint.registry import FixAvailability, Rule
 from fastapi_lint.scope import BindingKind, FunctionInfo
 from fastapi_lint.summary import ModuleSummary, Span, fact_type
 
@@ -23,6 +25,14 @@ VALIDATION_ERRORS = frozenset(
         "fastapi.exceptions.WebSocketRequestValidationError",
     }
 )
+# Responses that serialize their content as JSON: the fix encodes what goes into them.
+JSON_RESPONSES = frozenset(
+    {
+        "starlette.responses.JSONResponse",
+        "fastapi.responses.ORJSONResponse",
+        "fastapi.responses.UJSONResponse",
+    }
+)
 
 
 @fact_type(UNENCODED)
@@ -30,6 +40,7 @@ VALIDATION_ERRORS = frozenset(
 class UnencodedErrors:
     function: str
     span: Span
+    fix: Fix | None = None
 
 
 @fact_type(HANDLERS)
@@ -42,6 +53,7 @@ class ValidationHandlerUnencodedErrors(Rule):
     code = "FAPI413"
     name = "validation-handler-unencoded-errors"
     summary = "`RequestValidationError` handler returns `exc.errors()` without `jsonable_encoder`"
+    fix_availability = FixAvailability.SOMETIMES
 
     def visit_Call(self, node: cst.Call, ctx: FileContext) -> None:
         frame = ctx.frame
@@ -53,12 +65,15 @@ class ValidationHandlerUnencodedErrors(Rule):
             return
         if self._is_errors_call(node, ctx, function):
             self._follow(node, ctx, function)
-        elif ctx.call_target(node, frame) in RESPONSE_TYPES:
+        else:
+            response = ctx.call_target(node, frame)
+            if response not in RESPONSE_TYPES:
+                return
             tainted = ctx.state.get(self.code, {})
             for name in _names_in_arguments(node):
                 key = (function, name.value)
                 if key in tainted and _binds(ctx, function, name):
-                    self._record(ctx, function, name)
+                    self._record(ctx, function, name, response)
 
     def visit_Decorator(self, node: cst.Decorator, ctx: FileContext) -> None:
         call = node.decorator
@@ -133,8 +148,9 @@ class ValidationHandlerUnencodedErrors(Rule):
             current = parent
             parent = ctx.parent_of(current)
         if isinstance(parent, cst.Call) and isinstance(current, cst.Arg):
-            if ctx.call_target(parent) in RESPONSE_TYPES:
-                self._record(ctx, function, node)
+            response = ctx.call_target(parent)
+            if response in RESPONSE_TYPES:
+                self._record(ctx, function, node, response)
             return
         if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
             target = parent.targets[0].target
@@ -142,10 +158,14 @@ class ValidationHandlerUnencodedErrors(Rule):
                 ctx.state.setdefault(self.code, {})[(function, target.value)] = True
 
     @staticmethod
-    def _record(ctx: FileContext, function: FunctionInfo, node: cst.CSTNode) -> None:
-        ctx.summary.add_fact(
-            UNENCODED, UnencodedErrors(ctx.resolver.local(function.qualname), ctx.lazy_span(node))
-        )
+    def _record(
+        ctx: FileContext, function: FunctionInfo, node: cst.BaseExpression, response: str
+    ) -> None:
+        record = UnencodedErrors(ctx.resolver.local(function.qualname), ctx.lazy_span(node))
+        fix = _encode_fix(ctx, function, node, response)
+        if fix is not None:
+            ctx.deferred_fix(record, "fix", fix)
+        ctx.summary.add_fact(UNENCODED, record)
 
     def check_module(self, module: ModuleSummary, project: Project, report: ModuleReport) -> None:
         records = [r for r in module.facts.get(UNENCODED, ()) if isinstance(r, UnencodedErrors)]
@@ -163,7 +183,26 @@ class ValidationHandlerUnencodedErrors(Rule):
                 "response as is: when a validator raises `ValueError`, the error's `ctx` holds "
                 "the exception object, `json.dumps` fails and the client gets `500` instead of "
                 "`422`; wrap it in `jsonable_encoder(...)`",
+                fix=record.fix,
             )
+
+
+def _encode_fix(
+    ctx: FileContext, function: FunctionInfo, node: cst.BaseExpression, response: str
+) -> PendingFix | None:
+    """``jsonable_encoder(<value>)`` where the errors enter a JSON response: the value of a
+    variable is encoded there, so other uses of the variable keep the raw errors."""
+    if response not in JSON_RESPONSES:
+        return None
+    plan = plan_from_import(ctx, "fastapi.encoders", "jsonable_encoder", function.frame)
+    if plan is None:
+        return None
+    value = ctx.code_for(node.with_changes(lpar=(), rpar=()))
+    return PendingFix.safe(
+        f"Wrap in `{plan.expression}(...)`",
+        ctx.replace(node, f"{plan.expression}({value})"),
+        *plan.edits,
+    )
 
 
 def _handlers(project: Project) -> frozenset[str]:
