@@ -626,3 +626,107 @@ def test_sarif_results_keep_their_fingerprint_when_lines_shift(tmp_path: Path) -
     assert rule["help"]["markdown"].startswith("# blocking-call-in-async (FAPI101)")
     assert rule["helpUri"].endswith("/rules/FAPI101.md")
     assert shifted["results"][0]["ruleIndex"] == shifted["tool"]["driver"]["rules"].index(rule)
+
+
+# -- --fix-only, fixable / unfixable -------------------------------------------------------
+
+# One safe fix (time.sleep) and one finding with only an unsafe fix (requests.get).
+MIXED = """\
+import time
+
+import requests
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/")
+async def index():
+    time.sleep(1)
+    return requests.get("https://example.com").json()
+"""
+
+
+def test_fix_only_fixes_and_reports_nothing_that_remains(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"app.py": MIXED})
+    result = invoke(project, "--fix-only")
+    assert result.exit_code == 0, result.output
+    assert result.output == "Fixed 1 error.\n"
+    assert "await asyncio.sleep(1)" in (project / "app.py").read_text()
+    # Nothing left to fix: no output at all; a finding remains (exit 0 all the same).
+    again = invoke(project, "--fix-only")
+    assert (again.exit_code, again.output) == (0, "")
+    assert invoke(project).exit_code == 1
+
+
+def test_fix_only_with_show_fixes_exit_non_zero_on_fix_and_formats(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"app.py": MIXED})
+    shown = invoke(project, "--fix-only", "--show-fixes", "--exit-non-zero-on-fix")
+    assert shown.exit_code == 1
+    assert shown.output == "Fixed 1 error:\n- app.py:\n    1 × FAPI101\n"
+    (project / "app.py").write_text(MIXED)
+    as_json = invoke(project, "--fix-only", "--output-format", "json")
+    assert (as_json.exit_code, json.loads(as_json.stdout)) == (0, [])
+
+
+def test_fix_only_on_stdin_prints_only_the_fixed_source(tmp_path: Path) -> None:
+    result = invoke(
+        tmp_path, "--fix-only", "--stdin-filename", "main.py", "-", input=MIXED.encode()
+    )
+    assert result.exit_code == 0
+    assert result.stdout.startswith("import asyncio\nimport time\n")
+    assert "requests.get(" in result.stdout and "FAPI101" not in result.stdout
+    assert "FAPI101" not in result.stderr
+
+
+def test_fix_only_still_reports_an_unreadable_file(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"app.py": MIXED})
+    (project / "broken.py").symlink_to(project / "missing_target.py")
+    result = invoke(project, "--fix-only", "--output-format", "concise", "app.py", "broken.py")
+    assert result.exit_code == 2
+    assert "FAPI002" in result.output and "FAPI101" not in result.output
+
+
+def test_unfixable_keeps_the_finding_without_its_fix(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"app.py": MIXED})
+    listed = invoke(project, "--unfixable", "FAPI101")
+    assert listed.exit_code == 1
+    assert "[*]" not in listed.output and "help" not in listed.output
+    assert "fixable" not in listed.output and "hidden fix" not in listed.output
+    fixed = invoke(project, "--fix", "--unsafe-fixes", "--unfixable", "FAPI1")
+    assert fixed.exit_code == 1
+    assert (project / "app.py").read_text() == MIXED
+    # The most specific selector wins, as for select/ignore.
+    invoke(project, "--fix", "--unfixable", "FAPI1", "--extend-fixable", "FAPI101")
+    assert "await asyncio.sleep(1)" in (project / "app.py").read_text()
+
+
+def test_fixable_and_unfixable_in_the_configuration(tmp_path: Path) -> None:
+    project = make_project(
+        tmp_path, {"app.py": MIXED}, '[tool.fastapi-lint]\nunfixable = ["fapi101"]\n'
+    )
+    assert invoke(project, "--fix").exit_code == 1
+    assert (project / "app.py").read_text() == MIXED
+    (project / "pyproject.toml").write_text('[tool.fastapi-lint]\nfixable = ["FAPI2"]\n')
+    invoke(project, "--fix")
+    assert (project / "app.py").read_text() == MIXED
+    (project / "pyproject.toml").write_text('[tool.fastapi-lint]\nfixable = ["FAPI1"]\n')
+    invoke(project, "--fix")
+    assert "await asyncio.sleep(1)" in (project / "app.py").read_text()
+    (project / "pyproject.toml").write_text('[tool.fastapi-lint]\nunfixable = ["FAPI999"]\n')
+    bad = invoke(project)
+    assert bad.exit_code == 2 and "unfixable" in bad.output and "FAPI999" in bad.output
+
+
+def test_unfixable_is_part_of_the_cache_key(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"app.py": MIXED})
+    runner = CliRunner()
+    cwd = os.getcwd()
+    os.chdir(project)
+    try:
+        first = runner.invoke(main, ["check", "--output-format", "concise"])
+        second = runner.invoke(main, ["check", "--output-format", "concise", "--unfixable", "ALL"])
+    finally:
+        os.chdir(cwd)
+    assert "[*]" in first.output
+    assert "[*]" not in second.output and "fixable" not in second.output

@@ -43,6 +43,11 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--fix/--no-fix", default=False, help="Apply safe fixes.")
+@click.option(
+    "--fix-only",
+    is_flag=True,
+    help="Apply fixes, but neither report nor exit non-zero for what remains (implies --fix).",
+)
 @click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Also consider unsafe fixes.")
 @click.option(
     "--diff", is_flag=True, help="Print the diff --fix would make; write nothing (exit 1 if any)."
@@ -51,6 +56,13 @@ def main() -> None:
     "--select", multiple=True, help="Rule codes or prefixes to enable (replaces the config)."
 )
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to disable.")
+@click.option(
+    "--fixable", multiple=True, help="Rule codes or prefixes whose fixes may apply (default: ALL)."
+)
+@click.option("--unfixable", multiple=True, help="Rule codes or prefixes whose fixes never apply.")
+@click.option(
+    "--extend-fixable", multiple=True, help="Rule codes or prefixes made fixable in addition."
+)
 @click.option(
     "--extend-select", multiple=True, help="Rule codes or prefixes to enable in addition."
 )
@@ -127,10 +139,14 @@ def main() -> None:
 def check(
     paths,
     fix,
+    fix_only,
     unsafe_fixes,
     diff,
     select,
     ignore,
+    fixable,
+    unfixable,
+    extend_fixable,
     extend_select,
     output_format,
     output_file,
@@ -153,11 +169,15 @@ def check(
     try:
         code = _check(
             paths=list(paths),
-            fix=fix,
+            fix=fix or fix_only,
+            fix_only=fix_only,
             unsafe_fixes=unsafe_fixes,
             diff=diff,
             select=list(select),
             ignore=list(ignore),
+            fixable=list(fixable),
+            unfixable=list(unfixable),
+            extend_fixable=list(extend_fixable),
             extend_select=list(extend_select),
             output_format=output_format,
             output_file=output_file,
@@ -196,10 +216,14 @@ def _check(
     *,
     paths,
     fix,
+    fix_only,
     unsafe_fixes,
     diff,
     select,
     ignore,
+    fixable,
+    unfixable,
+    extend_fixable,
     extend_select,
     output_format,
     output_file,
@@ -259,6 +283,18 @@ def _check(
             ]
         if ignore:
             settings.ignore = [*settings.ignore, *validate_cli_selectors("--ignore", ignore)]
+        if fixable:
+            settings.fixable = validate_cli_selectors("--fixable", fixable)
+        if unfixable:
+            settings.unfixable = [
+                *settings.unfixable,
+                *validate_cli_selectors("--unfixable", unfixable),
+            ]
+        if extend_fixable:
+            settings.extend_fixable = [
+                *settings.extend_fixable,
+                *validate_cli_selectors("--extend-fixable", extend_fixable),
+            ]
     except ConfigError as exc:
         click.echo(f"fastapi-lint: error: {exc}", err=True)
         return EXIT_ERROR
@@ -348,6 +384,8 @@ def _check(
     report_stream_is_stderr = use_stdin and (fix or diff)
     entries = []
     for outcome, diagnostic in result.diagnostics:
+        if fix_only and diagnostic.code not in _NOT_BASELINED:
+            continue  # --fix-only: what remains is not reported (unreadable files still are)
         source = outcome.fixed_text or outcome.original_text
         entries.append(Entry(outcome.source.display, outcome.source.path, diagnostic, source))
     if output_format == "sarif":
@@ -407,6 +445,8 @@ def _check(
 
     if statistics:
         report = [_statistics(entries, unsafe_fixes, output_format)]
+    elif fix_only and not entries and output_format in ("full", "concise"):
+        report = _fix_only_summary(context, quiet)
     else:
         report = render_chunks(output_format, entries, context)
     if output_file is not None:
@@ -432,6 +472,21 @@ def _check(
     if exit_non_zero_on_fix and result.fixed_count:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _fix_only_summary(context, quiet: bool) -> list[str]:
+    """ruff's ``--fix-only`` summary: what was fixed (listed with ``--show-fixes``), nothing
+    about what remains."""
+    fixed = context.fixed
+    if quiet or not fixed:
+        return []
+    if context.show_fixes:
+        from fastapi_lint.report.text import summary_lines
+
+        lines = summary_lines([], context)[1:-1]  # the list of fixes, not the count of findings
+    else:
+        lines = [f"Fixed {fixed} error{'s' if fixed != 1 else ''}."]
+    return [f"{line}\n" for line in lines]
 
 
 # Findings about the file or the tool rather than the code: never baselined.

@@ -24,6 +24,9 @@ class Table(BaseModel):
     select: list[str] | None = None
     ignore: list[str] = Field(default_factory=list)
     extend_select: list[str] = Field(default_factory=list)
+    fixable: list[str] | None = None
+    unfixable: list[str] = Field(default_factory=list)
+    extend_fixable: list[str] = Field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = Field(default_factory=dict)
     exclude: list[str] | None = None
     extend_exclude: list[str] = Field(default_factory=list)
@@ -47,7 +50,7 @@ class Table(BaseModel):
 
         return None if value is None else valid_version(value)
 
-    @field_validator("select", "ignore", "extend_select")
+    @field_validator("select", "ignore", "extend_select", "fixable", "unfixable", "extend_fixable")
     @classmethod
     def _selectors(cls, value: list[str] | None) -> list[str] | None:
         if value is None:

@@ -89,6 +89,9 @@ class Diagnostic:
     def with_message(self, message: str) -> Diagnostic:
         return replace(self, message=message)
 
+    def without_fix(self) -> Diagnostic:
+        return replace(self, fix=None)
+
     def sort_key(self) -> tuple[int, int, str]:
         return (self.location.row, self.location.column, self.code)
 

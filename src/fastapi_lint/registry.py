@@ -175,24 +175,25 @@ def select_rules(
     """The rules enabled by ruff's semantics: the most specific selector wins, ignore on ties."""
     selects = [*select, *extend_select]
     ignores = list(ignore)
-    enabled = []
-    for rule in all_rules():
-        if rule.always_enabled:
-            enabled.append(rule)
-            continue
-        best_select = max(
-            (s for s in (_specificity(sel, rule.code) for sel in selects) if s is not None),
-            default=None,
-        )
-        if best_select is None:
-            continue
-        best_ignore = max(
-            (s for s in (_specificity(sel, rule.code) for sel in ignores) if s is not None),
-            default=None,
-        )
-        if best_ignore is None or best_select > best_ignore:
-            enabled.append(rule)
-    return enabled
+    return [
+        rule
+        for rule in all_rules()
+        if rule.always_enabled or is_selected(rule.code, selects, ignores)
+    ]
+
+
+def is_selected(code: str, selects: Iterable[str], ignores: Iterable[str]) -> bool:
+    """Whether ``code`` is chosen by ``selects`` over ``ignores`` (the most specific selector
+    wins, ignore on ties): ``select``/``ignore``, and ``fixable``/``unfixable`` alike."""
+    best_select = max(
+        (s for s in (_specificity(sel, code) for sel in selects) if s is not None), default=None
+    )
+    if best_select is None:
+        return False
+    best_ignore = max(
+        (s for s in (_specificity(sel, code) for sel in ignores) if s is not None), default=None
+    )
+    return best_ignore is None or best_select > best_ignore
 
 
 def code_matches(selectors: Iterable[str], code: str) -> bool:

@@ -245,6 +245,7 @@ class Runner:
         self._checker = None
         self.cwd = cwd or Path.cwd()
         self.per_file_ignores = PerFileIgnores(settings.per_file_ignores, settings.root)
+        self._unfixable = {rule.code for rule in rules if not settings.is_fixable(rule.code)}
         self.jobs: int | None = None  # set from the run's options
         # Codes of the rules that restate per-file findings in the project pass.
         self._refining_codes = {
@@ -720,6 +721,12 @@ class Runner:
                 d
                 for d in diagnostics
                 if d.code.startswith("FAPI00") or not code_matches(ignored, d.code)
+            ]
+        if self._unfixable:
+            # `unfixable`: the finding stays, without a fix to apply, offer or count.
+            diagnostics = [
+                d.without_fix() if d.fix is not None and d.code in self._unfixable else d
+                for d in diagnostics
             ]
         return sorted(diagnostics, key=Diagnostic.sort_key)
 

@@ -77,6 +77,10 @@ class Settings:
     select: list[str] = field(default_factory=lambda: ["FAPI"])
     ignore: list[str] = field(default_factory=list)
     extend_select: list[str] = field(default_factory=list)
+    # Which findings' fixes may be applied and shown (ruff's `fixable`/`unfixable`).
+    fixable: list[str] = field(default_factory=lambda: ["ALL"])
+    unfixable: list[str] = field(default_factory=list)
+    extend_fixable: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
     extend_exclude: list[str] = field(default_factory=list)
@@ -105,16 +109,24 @@ class Settings:
 
         return select_rules(self.select, self.ignore, self.extend_select)
 
+    def is_fixable(self, code: str) -> bool:
+        """Whether the fixes of ``code`` may be applied (every code unless `unfixable` says)."""
+        from fastapi_lint.registry import is_selected
+
+        return is_selected(code, [*self.fixable, *self.extend_fixable], self.unfixable)
+
     def fingerprint(self) -> str:
         """A digest of everything that changes a file's result; part of the cache key."""
+        rules = self.enabled_rules()
         payload = {
             "version": __version__,
             "code": _code_fingerprint(),
-            "rules": [rule.code for rule in self.enabled_rules()],
+            "rules": [rule.code for rule in rules],
             "extend_blocking_calls": sorted(self.extend_blocking_calls),
             "allowed_blocking_calls": sorted(self.allowed_blocking_calls),
             "src": [str(p) for p in self.src],
             "per_file_ignores": self.per_file_ignores,
+            "unfixable": [rule.code for rule in rules if not self.is_fixable(rule.code)],
             "root": str(self.root),
             "versions": self.detect_versions().fingerprint(),
         }
@@ -254,6 +266,9 @@ _EXPECTED = {
     "select": "a list of rule codes or prefixes",
     "ignore": "a list of rule codes or prefixes",
     "extend-select": "a list of rule codes or prefixes",
+    "fixable": "a list of rule codes or prefixes",
+    "unfixable": "a list of rule codes or prefixes",
+    "extend-fixable": "a list of rule codes or prefixes",
     "per-file-ignores": "a table of glob = [rule codes]",
     "exclude": "a list of glob patterns",
     "extend-exclude": "a list of glob patterns",
@@ -332,6 +347,10 @@ def _apply(settings: Settings, table: SimpleNamespace) -> None:
         settings.select = table.select
     settings.ignore = table.ignore
     settings.extend_select = table.extend_select
+    if table.fixable is not None:
+        settings.fixable = table.fixable
+    settings.unfixable = table.unfixable
+    settings.extend_fixable = table.extend_fixable
     settings.per_file_ignores = table.per_file_ignores
     if table.exclude is not None:
         settings.exclude = table.exclude
