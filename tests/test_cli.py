@@ -730,3 +730,50 @@ def test_unfixable_is_part_of_the_cache_key(tmp_path: Path) -> None:
         os.chdir(cwd)
     assert "[*]" in first.output
     assert "[*]" not in second.output and "fixable" not in second.output
+
+
+# -- --show-files, --show-settings ---------------------------------------------------------
+
+
+def test_show_files_lists_what_a_run_would_check(tmp_path: Path) -> None:
+    project = make_project(
+        tmp_path,
+        {"app/main.py": BLOCKING, "app/util.pyi": "", "migrations/0001.py": "", "notes.txt": ""},
+        '[tool.fastapi-lint]\nextend-exclude = ["migrations/"]\n',
+    )
+    (project / ".venv" / "lib").mkdir(parents=True)
+    (project / ".venv" / "lib" / "x.py").write_text("")
+    result = invoke(project, "--show-files")
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        str(project / "app" / "main.py"),
+        str(project / "app" / "util.pyi"),
+    ]
+    assert invoke(project, "--show-files", "missing.py").exit_code == 2
+
+
+def test_show_settings_prints_the_resolved_settings(tmp_path: Path) -> None:
+    project = make_project(
+        tmp_path,
+        {"app.py": BLOCKING},
+        '[tool.fastapi-lint]\nselect = ["FAPI1"]\nunfixable = ["FAPI101"]\n',
+    )
+    result = invoke(
+        project, "--show-settings", "--extend-select", "FAPI301", "--unfixable", "fapi102"
+    )
+    assert result.exit_code == 0
+    lines = dict(line.split(" = ", 1) for line in result.output.splitlines())
+    assert lines["config-file"] == json.dumps(str(project / "pyproject.toml"))
+    assert json.loads(lines["rules"]) == [
+        "FAPI001",
+        "FAPI002",
+        "FAPI003",
+        "FAPI101",
+        "FAPI102",
+        "FAPI103",
+        "FAPI104",
+        "FAPI301",
+    ]
+    assert json.loads(lines["unfixable"]) == ["FAPI101", "FAPI102"]
+    assert lines["output-format"] == "none"
+    assert "Found" not in result.output and "All checks passed" not in result.output

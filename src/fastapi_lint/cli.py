@@ -129,6 +129,8 @@ def main() -> None:
     default=None,
     help="Report only findings that are not in this baseline FILE.",
 )
+@click.option("--show-files", is_flag=True, help="List the files that would be checked, and stop.")
+@click.option("--show-settings", is_flag=True, help="Print the settings a run would use, and stop.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
 @click.option(
     "--verbose",
@@ -162,6 +164,8 @@ def check(
     add_noqa,
     write_baseline,
     baseline,
+    show_files,
+    show_settings,
     quiet,
     verbose,
 ):
@@ -193,6 +197,8 @@ def check(
             add_noqa=add_noqa,
             write_baseline=write_baseline,
             baseline=baseline,
+            show_files=show_files,
+            show_settings=show_settings,
             quiet=quiet,
             verbose=verbose,
         )
@@ -239,6 +245,8 @@ def _check(
     add_noqa,
     write_baseline,
     baseline,
+    show_files,
+    show_settings,
     quiet,
     verbose,
 ) -> int:
@@ -298,6 +306,11 @@ def _check(
     except ConfigError as exc:
         click.echo(f"fastapi-lint: error: {exc}", err=True)
         return EXIT_ERROR
+    if show_settings:
+        _show_settings(settings)
+        return EXIT_OK
+    if show_files:
+        return _show_files(paths or [Path(".")], settings, force_exclude)
     known_findings = None
     if baseline is not None:
         from fastapi_lint.baseline import Baseline, BaselineError
@@ -472,6 +485,52 @@ def _check(
     if exit_non_zero_on_fix and result.fixed_count:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _show_files(paths: list[Path], settings, force_exclude: bool) -> int:
+    """ruff's ``--show-files``: the files a run would check, one absolute path a line."""
+    from fastapi_lint.discovery import discover
+
+    found = discover(paths, settings, Path.cwd(), force_exclude)
+    for source in sorted(found.files, key=lambda s: str(s.path)):
+        click.echo(str(source.path))
+    for missing in found.missing:
+        click.echo(f"fastapi-lint: error: {missing}: no such file or directory", err=True)
+    return EXIT_ERROR if found.missing else EXIT_OK
+
+
+def _show_settings(settings) -> None:
+    """ruff's ``--show-settings``: what the run would use, resolved (TOML-like lines)."""
+    import json
+
+    def value(item) -> str:
+        return "none" if item is None else json.dumps(item, default=str, ensure_ascii=False)
+
+    versions = settings.detect_versions()
+    lines = [
+        ("config-file", str(settings.config_file) if settings.config_file else None),
+        ("root", str(settings.root)),
+        ("src", [str(p) for p in settings.src]),
+        ("cache-dir", str(settings.cache_dir) if settings.cache_dir else None),
+        ("select", settings.select),
+        ("extend-select", settings.extend_select),
+        ("ignore", settings.ignore),
+        ("rules", [rule.code for rule in settings.enabled_rules()]),
+        ("fixable", settings.fixable),
+        ("extend-fixable", settings.extend_fixable),
+        ("unfixable", settings.unfixable),
+        ("per-file-ignores", settings.per_file_ignores),
+        ("exclude", settings.exclude),
+        ("extend-exclude", settings.extend_exclude),
+        ("respect-gitignore", settings.respect_gitignore),
+        ("output-format", settings.output_format),
+        ("unsafe-fixes", settings.unsafe_fixes),
+        ("extend-blocking-calls", settings.extend_blocking_calls),
+        ("allowed-blocking-calls", settings.allowed_blocking_calls),
+        ("versions", versions.describe()),
+    ]
+    for key, item in lines:
+        click.echo(f"{key} = {value(item)}")
 
 
 def _fix_only_summary(context, quiet: bool) -> list[str]:
