@@ -171,3 +171,36 @@ def test_project_findings_are_the_same_with_and_without_early_positions(tmp_path
     assert fast == eager == cached == cached_again
     assert all(key[1] > 0 for key, _ in fast)
     assert any(fix is not None for _, fix in fast)
+
+
+def test_sync_session_advice_offers_a_plain_def_only_where_fastapi_would_use_the_threadpool(
+    tmp_path: Path,
+) -> None:
+    project = _write(
+        tmp_path,
+        {
+            "db.py": (
+                "from sqlalchemy.orm import Session, sessionmaker\nSessionLocal = sessionmaker()\n"
+            ),
+            "app.py": (
+                "from fastapi import Depends, FastAPI, Request, WebSocket\n"
+                "from sqlalchemy.orm import Session\n"
+                "from db import SessionLocal\n"
+                "app = FastAPI()\n"
+                "@app.get('/')\n"
+                "async def index(db: Session):\n    db.execute('select 1')\n"
+                "@app.websocket('/ws')\n"
+                "async def ws(socket: WebSocket, db: Session):\n    db.execute('select 1')\n"
+                "@app.middleware('http')\n"
+                "async def scoped(request: Request, call_next):\n"
+                "    SessionLocal().execute('select 1')\n"
+                "    return await call_next(request)\n"
+            ),
+        },
+    )
+    messages = _messages(run(project, ["FAPI103"]))
+    plain_def = "or make it a plain `def` (FastAPI runs those in the threadpool)"
+    assert plain_def in messages[("app.py", 7)]
+    assert "websocket" in messages[("app.py", 10)] and plain_def not in messages[("app.py", 10)]
+    assert "middleware" in messages[("app.py", 13)] and plain_def not in messages[("app.py", 13)]
+    assert all("endpoint a plain" not in message for message in messages.values())

@@ -45,6 +45,15 @@ class ProjectFunction:
             self.roles = set(self.roles)
         self.roles.add(role)
 
+    @property
+    def can_be_def(self) -> bool:
+        """FastAPI would run a plain ``def`` of it in the threadpool: an HTTP route or a
+        dependency (a websocket endpoint is awaited directly)."""
+        routes = self.function.routes
+        if any(route.websocket for route in routes):
+            return False
+        return bool(routes) or "dependency" in self.roles
+
     def describe(self) -> str:
         function = self.function
         if function.routes:

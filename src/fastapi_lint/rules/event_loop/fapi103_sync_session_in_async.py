@@ -10,12 +10,16 @@ from fastapi_lint.rules.event_loop import fixes as event_loop_fixes
 from fastapi_lint.rules.event_loop.catalog import sync_database_call
 
 
-def _message(target: str, kind: str, where: str) -> str:
+def _message(target: str, kind: str, where: str, can_be_def: bool) -> str:
     method = target.rpartition(".")[2]
+    # A plain `def` helps only where FastAPI then uses the threadpool (routes, dependencies).
+    or_def = (
+        ", or make it a plain `def` (FastAPI runs those in the threadpool)" if can_be_def else ""
+    )
     return (
         f"Synchronous SQLAlchemy {kind} used in {where}: `.{method}()` waits for the database "
         f"on the event loop, and for each round trip {facts.who_waits(where)}; use "
-        "`AsyncSession` with `await`, or make the endpoint a plain `def`"
+        f"`AsyncSession` with `await`{or_def}"
     )
 
 
@@ -41,7 +45,12 @@ class SyncSessionInAsync(Rule):
         assert function is not None
         ctx.report(
             node,
-            _message(target, found[0], function.describe()),
+            _message(
+                target,
+                found[0],
+                function.describe(),
+                event_loop_fixes.runs_sync_in_threadpool(function),
+            ),
             fix=event_loop_fixes.def_fix(ctx, function),
             data={"function": ctx.resolver.local(function.qualname), "target": target},
         )
@@ -64,6 +73,6 @@ class SyncSessionInAsync(Rule):
             where = function.describe() if function else f"`{fact.function}`"
             report.report(
                 fact.span,
-                _message(target, found[0], where),
+                _message(target, found[0], where, function is not None and function.can_be_def),
                 data={"function": module.qualify(fact.function), "target": target},
             )

@@ -35,11 +35,21 @@ def sleep_fix(ctx: FileContext, call: cst.Call, frame: Frame) -> PendingFix | No
     )
 
 
+def runs_sync_in_threadpool(function: FunctionInfo) -> bool:
+    """FastAPI runs a plain ``def`` of this function in the threadpool: an HTTP route or a
+    dependency. Never a websocket endpoint: FastAPI awaits it directly, so a plain ``def``
+    fails (``TypeError``) on the first connection."""
+    if any(route.websocket for route in function.routes):
+        return False
+    return bool(function.routes) or Role.DEPENDENCY in function.roles
+
+
 def convertible_to_def(ctx: FileContext, function: FunctionInfo) -> bool:
-    """An async route or dependency that awaits nothing and is never awaited in this module."""
+    """An async HTTP route or dependency that awaits nothing and is never awaited in this
+    module."""
     if not function.is_async or function.has_await or function.node.asynchronous is None:
         return False
-    if not (function.routes or Role.DEPENDENCY in function.roles):
+    if not runs_sync_in_threadpool(function):
         return False
     return not any(
         isinstance(ctx.parent_of(call), cst.Await)
