@@ -129,11 +129,14 @@ class HardcodedSecret(Rule):
 
     def _class(self, ctx: FileContext, klass: ClassInfo) -> None:
         for name, bindings in klass.frame.bindings.items():
-            if not is_secret_name(name) or len(bindings) != 1:
+            # A private attribute (`_name`) is no settings field: never read from the environment.
+            if name.startswith("_") or not is_secret_name(name) or len(bindings) != 1:
                 continue
             binding = bindings[0]
             if binding.kind is not BindingKind.ASSIGN or binding.opaque:
                 continue
+            if _is_class_var(ctx, binding.annotation):
+                continue  # not a field either
             literal = self._literal_secret(ctx, name, binding.value, fields=True)
             if literal is None:
                 continue
@@ -187,3 +190,12 @@ class HardcodedSecret(Rule):
                 "secret instead of failing to start; remove the default (use `SecretStr` with no "
                 "default) so that a missing secret is an error",
             )
+
+
+CLASS_VAR = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
+
+
+def _is_class_var(ctx: FileContext, annotation: cst.BaseExpression | None) -> bool:
+    if isinstance(annotation, cst.Subscript):
+        annotation = annotation.value
+    return annotation is not None and ctx.qualname(annotation) in CLASS_VAR
