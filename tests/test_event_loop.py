@@ -204,3 +204,25 @@ def test_sync_session_advice_offers_a_plain_def_only_where_fastapi_would_use_the
     assert "websocket" in messages[("app.py", 10)] and plain_def not in messages[("app.py", 10)]
     assert "middleware" in messages[("app.py", 13)] and plain_def not in messages[("app.py", 13)]
     assert all("endpoint a plain" not in message for message in messages.values())
+
+
+def test_a_lifespan_holds_up_the_event_loop_not_requests(tmp_path: Path) -> None:
+    project = _write(
+        tmp_path,
+        {
+            "app.py": (
+                "import time\n"
+                "from contextlib import asynccontextmanager\n"
+                "from fastapi import FastAPI\n"
+                "@asynccontextmanager\n"
+                "async def lifespan(app):\n    time.sleep(1)\n    yield\n"
+                "app = FastAPI(lifespan=lifespan)\n"
+                "@app.get('/')\n"
+                "async def index():\n    time.sleep(1)\n"
+            )
+        },
+    )
+    messages = _messages(run(project, ["FAPI101"]))
+    assert "in lifespan `lifespan`" in messages[("app.py", 6)]
+    assert "everything else on the event loop waits" in messages[("app.py", 6)]
+    assert "every other request waits" in messages[("app.py", 11)]

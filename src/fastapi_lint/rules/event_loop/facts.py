@@ -179,7 +179,8 @@ def _def_fix_any_role(ctx: FileContext, function):
 
 
 def who_waits(where: str) -> str:
-    """What a blocked loop holds up: requests, when the function is one FastAPI runs."""
-    if where.startswith(("async function", "function", "`")):
+    """What a blocked loop holds up: requests, when the function is one FastAPI runs while
+    serving (a lifespan or start-up handler runs before the first request or after the last)."""
+    if where.startswith(("async function", "function", "`", "lifespan", "event handler")):
         return "everything else on the event loop waits until it returns"
     return "every other request waits until it returns"
