@@ -78,6 +78,11 @@ def build_summary(ctx: FileContext) -> None:
             is_staticmethod="staticmethod" in decorators,
             is_classmethod="classmethod" in decorators,
             params=[param_summary(p) for p in signature(ctx, info)],
+            memoized=any(
+                ctx.qualname(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator)
+                in MEMOIZERS
+                for d in info.node.decorators
+            ),
         )
         for route in info.routes:
             function.routes.append(_route_summary(ctx, route))
@@ -104,6 +109,7 @@ def build_summary(ctx: FileContext) -> None:
                 span=ctx.lazy_span(call),
                 awaited=isinstance(parent, cst.Await),
                 discarded=isinstance(parent, cst.Expr),
+                once=_lazy_initialization(ctx, call, executing.function.node),
             )
         )
 
@@ -183,6 +189,73 @@ def _route_summary(ctx: FileContext, route) -> RouteSummary:
         registration=registration_of(ctx, route.node),
         dependencies=_dependency_list(ctx, route.call) if route.call else [],
     )
+
+
+MEMOIZERS = frozenset({"functools.cache", "functools.lru_cache"})
+
+
+def _lazy_initialization(ctx: FileContext, call: cst.Call, function: cst.FunctionDef) -> bool:
+    """``call`` runs only in the body of ``if X is None:`` (or ``if not X:``) where that body
+    assigns ``X``, a name the function declares ``global`` or ``nonlocal``: once per process."""
+    declared = {
+        name.name.value
+        for statement in function.body.body
+        if isinstance(statement, cst.SimpleStatementLine)
+        for small in statement.body
+        if isinstance(small, (cst.Global, cst.Nonlocal))
+        for name in small.names
+    }
+    if not declared:
+        return False
+    parents = ctx.walk.parents
+    child: cst.CSTNode = call
+    parent = parents.get(child)
+    while parent is not None and parent is not function:
+        if isinstance(parent, cst.If) and child is parent.body:
+            name = _unset_test(parent.test)
+            if name in declared and _assigns(parent.body, name):
+                return True
+        child, parent = parent, parents.get(parent)
+    return False
+
+
+def _unset_test(test: cst.BaseExpression) -> str | None:
+    """``X is None`` / ``not X``: the name ``X``."""
+    if (
+        isinstance(test, cst.Comparison)
+        and isinstance(test.left, cst.Name)
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].operator, cst.Is)
+        and isinstance(test.comparisons[0].comparator, cst.Name)
+        and test.comparisons[0].comparator.value == "None"
+    ):
+        return test.left.value
+    if (
+        isinstance(test, cst.UnaryOperation)
+        and isinstance(test.operator, cst.Not)
+        and isinstance(test.expression, cst.Name)
+    ):
+        return test.expression.value
+    return None
+
+
+def _assigns(block: cst.BaseSuite, name: str) -> bool:
+    if not isinstance(block, cst.IndentedBlock):
+        return False
+    for statement in block.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            targets = (
+                [t.target for t in small.targets]
+                if isinstance(small, cst.Assign)
+                else [small.target]
+                if isinstance(small, cst.AnnAssign)
+                else []
+            )
+            if any(isinstance(t, cst.Name) and t.value == name for t in targets):
+                return True
+    return False
 
 
 @functools.cache

@@ -88,6 +88,8 @@ class CallSite:
     discarded: bool = False  # an expression statement: the result is dropped
     # Rule-specific facts about the call (for example a prepared fix).
     extra: dict[str, Any] = field(default_factory=dict)
+    # Made only by a lazy initialization (`if X is None: X = f()`, `X` a global): once.
+    once: bool = False
 
 
 @dataclass(slots=True)
@@ -176,6 +178,8 @@ class FunctionSummary:
     is_staticmethod: bool = False
     is_classmethod: bool = False
     params: list[ParamSummary] = field(default_factory=list)
+    # Decorated with `functools.cache` / `lru_cache`: the body runs once per distinct arguments.
+    memoized: bool = False
 
 
 @dataclass(slots=True)

@@ -6,6 +6,12 @@ that blocks. Reachability is a breadth-first search backwards from the direct ca
 terminate and every blocking function gets a shortest chain. Async functions never propagate
 (awaiting one runs its own code, reported there), and neither do callables handed to the
 threadpool (they are references, not calls).
+
+Work done once per process does not hold up the requests after the first, so it does not
+propagate either: a function memoized with ``functools.cache``/``lru_cache`` that takes no
+arguments (FastAPI's ``get_settings`` idiom), and a call made only by a lazy initialization
+(``if X is None: X = f()`` with ``X`` global). A memoized function with arguments runs again
+for each new one and still blocks.
 """
 
 from __future__ import annotations
@@ -25,6 +31,17 @@ class Step:
     callee: str  # what it calls: a project function's name or the blocking API
 
 
+def runs_once(function: ProjectFunction) -> bool:
+    """A memoized module-level function (or static method) without parameters: its body runs
+    on the first call only."""
+    summary = function.function
+    return (
+        summary.memoized
+        and not summary.params
+        and (summary.class_qualname is None or summary.is_staticmethod)
+    )
+
+
 class BlockingGraph:
     def __init__(self, project: Project) -> None:
         self.project = project
@@ -41,7 +58,7 @@ class BlockingGraph:
             assert isinstance(fact, BlockingCallFact)
             qualname = module.qualify(fact.function)
             function = project.functions.get(qualname)
-            if function is None or function.function.is_async:
+            if function is None or function.function.is_async or runs_once(function):
                 continue
             if qualname not in self._distance or fact.span.start < self._next[qualname].span.start:
                 if qualname not in self._distance:
@@ -49,9 +66,11 @@ class BlockingGraph:
                 self._distance[qualname] = 0
                 self._next[qualname] = Step(function, fact.span, f"{fact.target}()")
         for qualname, function in project.functions.items():
-            if function.function.is_async:
+            if function.function.is_async or runs_once(function):
                 continue
             for call in function.function.calls:
+                if call.once:
+                    continue
                 callee = project.resolve_callable(call.target)
                 if callee is None or callee.function.is_async or callee.qualname == qualname:
                     continue
