@@ -95,6 +95,7 @@ def build_summary(ctx: FileContext) -> None:
         if owner is not None and use.target_name is not None and owner in functions:
             functions[owner].depends.append(use.target_name)
 
+    declared_names: dict[cst.FunctionDef, frozenset[str]] = {}
     for call, frame in ctx.walk.calls:
         executing = frame.executing_function
         if executing is None or executing.function is None:
@@ -109,7 +110,7 @@ def build_summary(ctx: FileContext) -> None:
                 span=ctx.lazy_span(call),
                 awaited=isinstance(parent, cst.Await),
                 discarded=isinstance(parent, cst.Expr),
-                once=_lazy_initialization(ctx, call, executing.function.node),
+                once=_lazy_initialization(ctx, call, executing.function.node, declared_names),
             )
         )
 
@@ -194,17 +195,25 @@ def _route_summary(ctx: FileContext, route) -> RouteSummary:
 MEMOIZERS = frozenset({"functools.cache", "functools.lru_cache"})
 
 
-def _lazy_initialization(ctx: FileContext, call: cst.Call, function: cst.FunctionDef) -> bool:
+def _lazy_initialization(
+    ctx: FileContext,
+    call: cst.Call,
+    function: cst.FunctionDef,
+    declared_names: dict[cst.FunctionDef, frozenset[str]],
+) -> bool:
     """``call`` runs only in the body of ``if X is None:`` (or ``if not X:``) where that body
-    assigns ``X``, a name the function declares ``global`` or ``nonlocal``: once per process."""
-    declared = {
-        name.name.value
-        for statement in function.body.body
-        if isinstance(statement, cst.SimpleStatementLine)
-        for small in statement.body
-        if isinstance(small, (cst.Global, cst.Nonlocal))
-        for name in small.names
-    }
+    assigns ``X``, a name the function declares ``global`` or ``nonlocal``: once per process.
+    ``declared_names`` memoizes each function's declarations."""
+    declared = declared_names.get(function)
+    if declared is None:
+        declared = declared_names[function] = frozenset(
+            name.name.value
+            for statement in function.body.body
+            if isinstance(statement, cst.SimpleStatementLine)
+            for small in statement.body
+            if isinstance(small, (cst.Global, cst.Nonlocal))
+            for name in small.names
+        )
     if not declared:
         return False
     parents = ctx.walk.parents
