@@ -56,14 +56,13 @@ def make_project(tmp_path: Path, files: dict[str, str], config: str | None = Non
     return tmp_path
 
 
-def invoke(project: Path, *args: str, input: bytes | None = None):
+def invoke(project: Path, *args: str, input: bytes | None = None, cache: bool = False):
     runner = CliRunner()
     cwd = os.getcwd()
     os.chdir(project)
     try:
-        return runner.invoke(
-            main, ["check", "--no-cache", *args], input=input, catch_exceptions=False
-        )
+        options = [] if cache else ["--no-cache"]
+        return runner.invoke(main, ["check", *options, *args], input=input, catch_exceptions=False)
     finally:
         os.chdir(cwd)
 
@@ -720,14 +719,8 @@ def test_fixable_and_unfixable_in_the_configuration(tmp_path: Path) -> None:
 
 def test_unfixable_is_part_of_the_cache_key(tmp_path: Path) -> None:
     project = make_project(tmp_path, {"app.py": MIXED})
-    runner = CliRunner()
-    cwd = os.getcwd()
-    os.chdir(project)
-    try:
-        first = runner.invoke(main, ["check", "--output-format", "concise"])
-        second = runner.invoke(main, ["check", "--output-format", "concise", "--unfixable", "ALL"])
-    finally:
-        os.chdir(cwd)
+    first = invoke(project, "--output-format", "concise", cache=True)
+    second = invoke(project, "--output-format", "concise", "--unfixable", "ALL", cache=True)
     assert "[*]" in first.output
     assert "[*]" not in second.output and "fixable" not in second.output
 
