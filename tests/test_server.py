@@ -420,6 +420,23 @@ def test_initialization_options_select_rules_and_bad_ones_are_reported(tmp_path:
     run(scenario())
 
 
+def test_unfixable_rules_offer_no_fix_in_the_editor(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"app/__init__.py": "", "app/main.py": BLOCKING})
+
+    async def scenario() -> None:
+        async with Session(project, {"unfixable": ["FAPI1"]}) as session:
+            uri = session.open("app/main.py")
+            [diagnostic] = await session.diagnostics(uri)
+            assert diagnostic.code == "FAPI101"
+            actions = await session.code_actions(uri, diagnostic.range)
+            assert [a.title for a in actions] == ["fastapi-lint (FAPI101): Disable for this line"]
+        async with Session(project, {"extendFixable": ["FAPI999"]}) as session:
+            await session.diagnostics(session.open("app/main.py"))
+            assert any("extend-fixable" in m and "FAPI999" in m for m in session.shown)
+
+    run(scenario())
+
+
 def test_project_is_kept_warm_and_edits_update_dependent_modules(tmp_path: Path) -> None:
     filler = {f"app/filler{i}.py": "def helper():\n    return 1\n" for i in range(20)}
     project = make_project(

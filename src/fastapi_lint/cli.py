@@ -252,7 +252,7 @@ def _check(
 ) -> int:
     from fastapi_lint.report import Entry, ReportContext, render_chunks
     from fastapi_lint.runner import Runner, RunOptions
-    from fastapi_lint.settings import ConfigError, load_settings, validate_cli_selectors
+    from fastapi_lint.settings import ConfigError, load_settings, override_selectors
 
     use_stdin = paths == [Path("-")] or (stdin_filename is not None and not paths)
     if not use_stdin and Path("-") in paths:
@@ -282,27 +282,16 @@ def _check(
     )
     try:
         settings = load_settings(Path(os.path.abspath(start)), config_path)
-        if select:
-            settings.select = validate_cli_selectors("--select", select)
-        if extend_select:
-            settings.extend_select = [
-                *settings.extend_select,
-                *validate_cli_selectors("--extend-select", extend_select),
-            ]
-        if ignore:
-            settings.ignore = [*settings.ignore, *validate_cli_selectors("--ignore", ignore)]
-        if fixable:
-            settings.fixable = validate_cli_selectors("--fixable", fixable)
-        if unfixable:
-            settings.unfixable = [
-                *settings.unfixable,
-                *validate_cli_selectors("--unfixable", unfixable),
-            ]
-        if extend_fixable:
-            settings.extend_fixable = [
-                *settings.extend_fixable,
-                *validate_cli_selectors("--extend-fixable", extend_fixable),
-            ]
+        override_selectors(
+            settings,
+            "--",
+            select=select or None,
+            extend_select=extend_select,
+            ignore=ignore,
+            fixable=fixable or None,
+            extend_fixable=extend_fixable,
+            unfixable=unfixable,
+        )
     except ConfigError as exc:
         click.echo(f"fastapi-lint: error: {exc}", err=True)
         return EXIT_ERROR

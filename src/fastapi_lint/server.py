@@ -42,7 +42,7 @@ from fastapi_lint.settings import (
     ConfigError,
     Settings,
     load_settings,
-    validate_cli_selectors,
+    override_selectors,
 )
 from fastapi_lint.workspace import WarmProject
 
@@ -66,6 +66,9 @@ class ServerOptions(BaseModel):
     select: list[str] | None = None
     extend_select: list[str] = Field(default_factory=list)
     ignore: list[str] = Field(default_factory=list)
+    fixable: list[str] | None = None
+    extend_fixable: list[str] = Field(default_factory=list)
+    unfixable: list[str] = Field(default_factory=list)
     unsafe_fixes: bool | None = None
     configuration: str | None = None  # a configuration file, like `--config`
     lint_on_change: bool = True
@@ -98,12 +101,24 @@ class ServerOptions(BaseModel):
                 raise ValueError(f"unknown setting `{key}`; accepted: {accepted}") from None
             raise ValueError(f"setting `{key}`: {first['msg']}") from None
         try:
-            validate_cli_selectors("select", options.select or [])
-            validate_cli_selectors("extend-select", options.extend_select)
-            validate_cli_selectors("ignore", options.ignore)
+            options.apply_selectors(Settings(root=Path.cwd()))
         except ConfigError as exc:
             raise ValueError(str(exc)) from None
         return options
+
+    def apply_selectors(self, settings: Settings) -> None:
+        """These options' rule selectors over the configuration's (``ConfigError`` if one is
+        unknown)."""
+        override_selectors(
+            settings,
+            "",
+            select=self.select,
+            extend_select=self.extend_select,
+            ignore=self.ignore,
+            fixable=self.fixable,
+            extend_fixable=self.extend_fixable,
+            unfixable=self.unfixable,
+        )
 
 
 @dataclass(slots=True)
@@ -129,18 +144,7 @@ class FastapiLintServer(LanguageServer):
         config = Path(self.options.configuration) if self.options.configuration else None
         try:
             settings = load_settings(path.parent, config)
-            if self.options.select is not None:
-                settings.select = validate_cli_selectors("select", self.options.select)
-            if self.options.extend_select:
-                settings.extend_select = [
-                    *settings.extend_select,
-                    *validate_cli_selectors("extend-select", self.options.extend_select),
-                ]
-            if self.options.ignore:
-                settings.ignore = [
-                    *settings.ignore,
-                    *validate_cli_selectors("ignore", self.options.ignore),
-                ]
+            self.options.apply_selectors(settings)
         except ConfigError as exc:
             message = f"fastapi-lint: {exc}"
             if message not in self.config_errors:  # once, not on every keystroke

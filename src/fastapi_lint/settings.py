@@ -375,6 +375,36 @@ def _apply(settings: Settings, table: SimpleNamespace) -> None:
     }
 
 
+def override_selectors(
+    settings: Settings,
+    prefix: str,
+    *,
+    select: list[str] | None = None,
+    extend_select: list[str] = (),  # type: ignore[assignment]
+    ignore: list[str] = (),  # type: ignore[assignment]
+    fixable: list[str] | None = None,
+    extend_fixable: list[str] = (),  # type: ignore[assignment]
+    unfixable: list[str] = (),  # type: ignore[assignment]
+) -> None:
+    """Rule selectors given on the command line (``prefix="--"``) or by the editor over the
+    configuration's: ``select`` and ``fixable`` replace, the others add. ``ConfigError`` names
+    the option of an unknown selector."""
+    if select is not None:
+        settings.select = validate_cli_selectors(f"{prefix}select", select)
+    if fixable is not None:
+        settings.fixable = validate_cli_selectors(f"{prefix}fixable", fixable)
+    for option, values in (
+        ("extend_select", extend_select),
+        ("ignore", ignore),
+        ("extend_fixable", extend_fixable),
+        ("unfixable", unfixable),
+    ):
+        if values:
+            name = prefix + option.replace("_", "-")
+            added = validate_cli_selectors(name, values)
+            setattr(settings, option, [*getattr(settings, option), *added])
+
+
 def validate_cli_selectors(option: str, values: list[str]) -> list[str]:
     from fastapi_lint.registry import is_valid_selector
 
