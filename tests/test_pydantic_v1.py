@@ -63,3 +63,13 @@ def test_fixing_twice_changes_nothing(code: str, entry: Path, tmp_path: Path) ->
     run(target, [code], fix=True, unsafe_fixes=True, diff=False)
     again = run(target, [code], fix=True, unsafe_fixes=True, diff=True)
     assert [o.source.display for o in again.outcomes if o.fixed_text is not None] == []
+
+
+def test_pydantic_v1_compat_models_are_left_to_fapi206() -> None:
+    """Migrating a `pydantic.v1` model's calls to the v2 API would break them (`model_dump`
+    does not exist there): only the v2 model's `.dict()` is reported."""
+    root = FIXTURES / "pydantic_v1_compat"
+    result = run(root, ["FAPI2"])
+    found = sorted((d.code, d.location.row) for _, d in result.diagnostics if d.code != "FAPI206")
+    assert found == [("FAPI204", 46)]
+    assert {d.code for _, d in result.diagnostics} == {"FAPI204", "FAPI206"}

@@ -110,8 +110,24 @@ def overridden_below(project: Project, qualname: str, member: str) -> bool:
     return False
 
 
+V1_COMPAT = "pydantic.v1."
+
+
+def is_v1_compat(project: Project, qualname: str) -> bool:
+    """A model of ``pydantic.v1`` (Pydantic 1 shipped inside Pydantic 2): the v1 API is its own
+    API, and the v2 spelling does not exist on it (``model_dump`` raises ``AttributeError``).
+    FAPI206 reports the import; the migration rules leave these models alone."""
+    name = project.resolve(qualname)
+    return name.startswith(V1_COMPAT) or any(
+        base.startswith(V1_COMPAT) for base in project.class_ancestors(name)
+    )
+
+
 def is_model(project: Project, qualname: str) -> bool:
-    return project.resolve(qualname) in project.model_classes()
+    """A Pydantic model the v2 migration applies to (not a ``pydantic.v1`` one)."""
+    return project.resolve(qualname) in project.model_classes() and not is_v1_compat(
+        project, qualname
+    )
 
 
 def receiver_model(project: Project, finding: Finding) -> tuple[str, bool] | None:
@@ -135,6 +151,8 @@ def receiver_model(project: Project, finding: Finding) -> tuple[str, bool] | Non
                 return None
             name, on_class = settled, False
     else:
+        return None
+    if is_v1_compat(project, name):
         return None
     if name in MODEL_BASES:
         return name, on_class
