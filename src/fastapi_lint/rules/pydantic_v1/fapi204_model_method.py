@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi_lint.context import FileContext, PendingFix
 from fastapi_lint.imports import ImportChanges
 from fastapi_lint.inference import STDLIB_MODULES, element_of
@@ -23,6 +25,14 @@ from fastapi_lint.rules.pydantic_v1.hierarchy import (
 from fastapi_lint.summary import ModuleSummary
 
 PARSE_OBJ_AS = frozenset({"pydantic.parse_obj_as", "pydantic.tools.parse_obj_as"})
+# The test of an `if` that tells Pydantic versions apart (`if is_v2_model(m):`,
+# `if PYDANTIC_V2:`, `if hasattr(m, "model_dump"):`, `isinstance(m, pydantic.v1.BaseModel)`):
+# code under it is written for each version on purpose, and a v1 call there may be the v1 path.
+_VERSION_TEST = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]*_)?[vV][12](?:_[A-Za-z0-9_]*|[A-Z][A-Za-z0-9_]*)?(?![A-Za-z0-9])"
+    r"|pydantic_version|PYDANTIC_VERSION|VERSION\.startswith"
+    r"|[\"']model_(?:dump|validate|fields|config|construct)[\"']|__fields__"
+)
 
 
 def _plain_type(type_name: str) -> bool:
@@ -73,6 +83,8 @@ class ModelMethod(Rule):
     ) -> None:
         frame = ctx.frame
         receiver = attribute.value
+        if _under_version_test(ctx, site):
+            return
         value_type = ctx.infer_type(receiver, frame)
         reference = None
         if value_type is not None:
@@ -228,6 +240,46 @@ class ModelMethod(Rule):
             if fix is not None and unsafe:
                 message += f" (the fix is unsafe: {unsafe})"
             report.report(finding.span, message, fix=with_applicability(fix, bool(unsafe)))
+
+
+def _under_version_test(ctx: FileContext, node: cst.CSTNode) -> bool:
+    """``node`` is in a branch of an ``if`` (statement or expression) that tests which Pydantic
+    version a model or the environment has, or after such an ``if`` whose body always returns
+    or raises (``if PYDANTIC_V2: return m.model_dump()`` then ``return m.dict()``), within its
+    function."""
+    parents = ctx.walk.parents
+    child, parent = node, parents.get(node)
+    while parent is not None and not isinstance(parent, (cst.FunctionDef, cst.ClassDef)):
+        if (
+            isinstance(parent, (cst.If, cst.IfExp))
+            and child is not parent.test
+            and _VERSION_TEST.search(ctx.code_for(parent.test))
+        ):
+            return True
+        if isinstance(parent, cst.IndentedBlock):
+            for statement in parent.body:
+                if statement is child:
+                    break
+                if (
+                    isinstance(statement, cst.If)
+                    and _always_leaves(statement.body)
+                    and _VERSION_TEST.search(ctx.code_for(statement.test))
+                ):
+                    return True
+        child, parent = parent, parents.get(parent)
+    return False
+
+
+def _always_leaves(block: cst.BaseSuite) -> bool:
+    """The block ends with ``return`` or ``raise``."""
+    if isinstance(block, cst.IndentedBlock):
+        last = block.body[-1] if block.body else None
+        small = last.body[-1] if isinstance(last, cst.SimpleStatementLine) and last.body else None
+    elif isinstance(block, cst.SimpleStatementSuite):
+        small = block.body[-1] if block.body else None
+    else:
+        small = None
+    return isinstance(small, (cst.Return, cst.Raise))
 
 
 def _argument_problem(call: cst.Call, member: catalog.ModelMember) -> str:
