@@ -35,6 +35,8 @@ class SyncSessionInAsync(Rule):
         frame = ctx.frame
         if frame is None or not frame.on_event_loop:
             return
+        if isinstance(ctx.parent, cst.Await):
+            return  # awaited: an async session, whatever its annotation says
         target = ctx.call_target(node, frame)
         if target is None:
             return
