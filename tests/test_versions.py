@@ -145,3 +145,55 @@ def test_the_answer_is_cached_while_the_files_it_came_from_are_unchanged(
     monkeypatch.setattr(versions, "_detect", parse_again)
     with pytest.raises(AssertionError, match="parsed again"):
         detect_versions(tmp_path, cache_dir=cache_dir)
+
+
+V1_MODEL = """\
+from pydantic import BaseModel, validator
+
+
+class User(BaseModel):
+    name: str
+
+    class Config:
+        orm_mode = True
+
+    @validator("name")
+    def strip(cls, value):
+        return value.strip()
+
+
+def dump(user: User):
+    return user.dict()
+"""
+
+
+@pytest.mark.parametrize(
+    ("dependency", "override", "reported"),
+    [
+        ("pydantic==1.10.26", None, False),  # runs Pydantic 1: v1 code is right, fixes would break
+        ("pydantic==1.10.26", "2.5", True),  # the migration: say which version to migrate to
+        ("pydantic>=1.10", None, True),  # only bounded from below: may run 2
+        ("pydantic==2.9.2", None, True),
+        (None, None, True),  # unknown: the rules stay on
+    ],
+)
+def test_pydantic_v2_migration_rules_follow_the_pinned_pydantic(
+    tmp_path: Path, dependency: str | None, override: str | None, reported: bool
+) -> None:
+    dependencies = f'["{dependency}"]' if dependency else "[]"
+    config = f'\n[tool.fastapi-lint]\npydantic-version = "{override}"\n' if override else ""
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": f'[project]\nname = "x"\ndependencies = {dependencies}\n{config}',
+            "models.py": V1_MODEL,
+        },
+    )
+    runner = CliRunner()
+    result = runner.invoke(
+        main,
+        ["check", "--no-cache", "--select", "FAPI2", "--output-format", "concise", str(tmp_path)],
+    )
+    codes = {line.split()[1] for line in result.output.splitlines() if ": FAPI2" in line}
+    assert codes == ({"FAPI201", "FAPI202", "FAPI204"} if reported else set()), result.output
+    assert result.exit_code == (1 if reported else 0)

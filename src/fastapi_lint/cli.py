@@ -320,6 +320,11 @@ def _check(
         _verbose(f"project root: {settings.root}")
         _verbose(f"import roots: {', '.join(str(p) for p in settings.src)}")
         _verbose(f"rules enabled: {', '.join(r.code for r in rules)}")
+        from fastapi_lint.registry import quiet_for_versions
+
+        for rule in quiet_for_versions(rules, settings.detect_versions()):
+            package, version = rule.quiet_below  # type: ignore[misc]
+            _verbose(f"rule {rule.code} quiet: the project pins {package} before {version}")
 
     progress = None
     if not use_stdin and not quiet and sys.stderr.isatty() and output_file is None:

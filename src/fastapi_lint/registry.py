@@ -48,6 +48,9 @@ class Rule:
     always_enabled: ClassVar[bool] = False
     # libcst node type name -> handler method, read off the `visit_<NodeType>` methods.
     handlers: ClassVar[dict[str, str]] = {}
+    # (package, version): the rule stays quiet in a project pinned to an older version of the
+    # package (the Pydantic v2 migration rules on a project that runs Pydantic 1).
+    quiet_below: ClassVar[tuple[str, str] | None] = None
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -194,6 +197,15 @@ def is_selected(code: str, selects: Iterable[str], ignores: Iterable[str]) -> bo
         (s for s in (_specificity(sel, code) for sel in ignores) if s is not None), default=None
     )
     return best_ignore is None or best_select > best_ignore
+
+
+def quiet_for_versions(rules: Iterable[type[Rule]], versions) -> list[type[Rule]]:
+    """The rules that stay quiet for the project's pinned versions (see ``Rule.quiet_below``)."""
+    return [
+        rule
+        for rule in rules
+        if rule.quiet_below is not None and versions.pinned_older_than(*rule.quiet_below)
+    ]
 
 
 def code_matches(selectors: Iterable[str], code: str) -> bool:

@@ -25,7 +25,7 @@ from fastapi_lint.discovery import (
 from fastapi_lint.fixes import MAX_ROUNDS, applicable, apply_fixes, compiles
 from fastapi_lint.globs import PerFileIgnores
 from fastapi_lint.project import Project, refine_diagnostics, run_project_rules
-from fastapi_lint.registry import Rule
+from fastapi_lint.registry import Rule, quiet_for_versions
 from fastapi_lint.results import (
     DATA_POSITIONS,
     DATA_SUMMARY,
@@ -238,7 +238,9 @@ class Runner:
         self, settings: Settings, rules: list[type[Rule]], cwd: Path | None = None
     ) -> None:
         self.settings = settings
-        settings.detect_versions()
+        quiet = quiet_for_versions(rules, settings.detect_versions())
+        if quiet:  # rules about versions the project does not run (`Rule.quiet_below`)
+            rules = [rule for rule in rules if rule not in quiet]
         self.rule_types = rules
         self.rules = [rule() for rule in rules]
         self.rules_by_code = {rule.code: rule for rule in self.rules}

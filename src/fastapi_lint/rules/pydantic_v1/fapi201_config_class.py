@@ -17,6 +17,7 @@ from fastapi_lint.rules.pydantic_v1.analysis import (
     literal_bool,
     record_model_classes,
 )
+from fastapi_lint.rules.pydantic_v1.catalog import PYDANTIC_2
 from fastapi_lint.rules.pydantic_v1.facts import (
     CONFIG_REFERENCE,
     FINDING,
@@ -81,6 +82,7 @@ def read_config(config: cst.ClassDef) -> tuple[list[Entry], list[str], str]:
 class ConfigClass(Rule):
     code = "FAPI201"
     name = "pydantic-v1-config-class"
+    quiet_below = PYDANTIC_2
     summary = "Pydantic v1 `class Config` in a model (v2: `model_config = ConfigDict(...)`)"
     fix_availability = FixAvailability.SOMETIMES
 

@@ -18,6 +18,7 @@ from fastapi_lint.rules.pydantic_v1.analysis import (
     literal_bool,
     record_model_classes,
 )
+from fastapi_lint.rules.pydantic_v1.catalog import PYDANTIC_2
 from fastapi_lint.rules.pydantic_v1.facts import FINDING, Finding
 from fastapi_lint.rules.pydantic_v1.hierarchy import before_validated, is_model
 from fastapi_lint.rules.pydantic_v1.validators import (
@@ -36,6 +37,7 @@ _OPTIONAL = frozenset({"typing.Optional", "typing.Union", "typing.Any", "typing_
 class Validator(Rule):
     code = "FAPI202"
     name = "pydantic-v1-validator"
+    quiet_below = PYDANTIC_2
     summary = "Pydantic v1 `@validator` (v2: `@field_validator` with `@classmethod`)"
     fix_availability = FixAvailability.SOMETIMES
 

@@ -16,6 +16,7 @@ from fastapi_lint.rules.pydantic_v1.analysis import (
     literal_bool,
     record_model_classes,
 )
+from fastapi_lint.rules.pydantic_v1.catalog import PYDANTIC_2
 from fastapi_lint.rules.pydantic_v1.facts import FINDING, Finding
 from fastapi_lint.rules.pydantic_v1.hierarchy import (
     fields_of,
@@ -40,6 +41,7 @@ _RETURNS = "pydantic-v1:returns"
 class RootValidator(Rule):
     code = "FAPI203"
     name = "pydantic-v1-root-validator"
+    quiet_below = PYDANTIC_2
     summary = "Pydantic v1 `@root_validator` (v2: `@model_validator`)"
     fix_availability = FixAvailability.SOMETIMES
 

@@ -14,6 +14,7 @@ from fastapi_lint.project import ModuleReport, Project
 from fastapi_lint.registry import FixAvailability, Rule
 from fastapi_lint.rules.pydantic_v1 import catalog
 from fastapi_lint.rules.pydantic_v1.analysis import analysis, record_model_classes
+from fastapi_lint.rules.pydantic_v1.catalog import PYDANTIC_2
 from fastapi_lint.rules.pydantic_v1.facts import FINDING, Finding
 from fastapi_lint.rules.pydantic_v1.hierarchy import (
     defines_member,
@@ -45,6 +46,7 @@ def _plain_type(type_name: str) -> bool:
 class ModelMethod(Rule):
     code = "FAPI204"
     name = "pydantic-v1-model-method"
+    quiet_below = PYDANTIC_2
     summary = "Pydantic v1 model method or attribute (`.dict()`, `.parse_obj()`, `__fields__`...)"
     fix_availability = FixAvailability.SOMETIMES
 

@@ -11,6 +11,7 @@ from fastapi_lint.registry import FixAvailability, Rule
 from fastapi_lint.rules.pydantic_v1 import catalog
 from fastapi_lint.rules.pydantic_v1.analysis import analysis, keyword, literal_bool
 from fastapi_lint.rules.pydantic_v1.arguments import remove_argument
+from fastapi_lint.rules.pydantic_v1.catalog import PYDANTIC_2
 from fastapi_lint.rules.pydantic_v1.patterns import anchored_body, read_pattern
 
 # The last part of the names of the callables this rule reads (a cheap first filter).
@@ -25,6 +26,7 @@ _LITERAL_TYPES = {"str": "SimpleString", "int": "Integer", "bool": "Name"}
 class FieldArgument(Rule):
     code = "FAPI205"
     name = "pydantic-v1-field-argument"
+    quiet_below = PYDANTIC_2
     summary = (
         "Pydantic v1 argument of `Field`, FastAPI's parameter functions or `con*()` "
         "(`regex`, `min_items`, `const`, `example`...)"

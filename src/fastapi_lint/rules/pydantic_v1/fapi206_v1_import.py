@@ -16,6 +16,7 @@ from fastapi_lint.rules.pydantic_v1.analysis import (
     Reference,
     analysis,
 )
+from fastapi_lint.rules.pydantic_v1.catalog import PYDANTIC_2
 
 _V1_MESSAGE = (
     "`pydantic.v1` is Pydantic v1 kept inside Pydantic 2 for migration: FastAPI ≥ 0.128 "
@@ -44,6 +45,7 @@ def _removed_advice(qualname: str) -> str | None:
 class V1Import(Rule):
     code = "FAPI206"
     name = "pydantic-v1-import"
+    quiet_below = PYDANTIC_2
     summary = "Import of a Pydantic v1 name: moved, removed, deprecated, or `pydantic.v1`"
     fix_availability = FixAvailability.SOMETIMES
 

@@ -18,6 +18,7 @@ from fastapi_lint.rules.pydantic_v1.analysis import (
     analysis,
     record_model_classes,
 )
+from fastapi_lint.rules.pydantic_v1.catalog import PYDANTIC_2
 from fastapi_lint.rules.pydantic_v1.facts import FINDING, Finding
 from fastapi_lint.rules.pydantic_v1.hierarchy import (
     is_model,
@@ -39,6 +40,7 @@ _UNSAFE = (
 class CustomRootType(Rule):
     code = "FAPI207"
     name = "pydantic-v1-custom-root-type"
+    quiet_below = PYDANTIC_2
     summary = "Pydantic v1 custom root type `__root__` (v2: `RootModel`)"
     fix_availability = FixAvailability.SOMETIMES
 
