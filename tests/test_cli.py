@@ -420,6 +420,59 @@ def test_gitlab_format(tmp_path: Path) -> None:
     assert len(data[0]["fingerprint"]) == 32
 
 
+def test_junit_format(tmp_path: Path) -> None:
+    from xml.etree import ElementTree
+
+    project = make_project(tmp_path, {"a.py": BLOCKING, "b.py": CORS, "c.py": CLEAN})
+    result = invoke(project, "--output-format", "junit")
+    assert result.exit_code == 1
+    root = ElementTree.fromstring(result.output.encode())
+    assert (root.tag, root.get("tests"), root.get("failures")) == ("testsuites", "2", "2")
+    suites = {suite.get("name"): suite for suite in root}
+    assert set(suites) == {"a.py", "b.py"}
+    [case] = suites["a.py"]
+    assert (case.get("name"), case.get("line"), case.get("column")) == (
+        "org.fastapi-lint.FAPI101",
+        "10",
+        "5",
+    )
+    failure = case.find("failure")
+    assert failure is not None and failure.get("message", "").startswith("Blocking call")
+    clean = ElementTree.fromstring(invoke(project, "c.py", "--output-format", "junit").output)
+    assert (clean.get("tests"), clean.get("failures")) == ("1", "0")
+    assert clean[0][0].get("name") == "No errors found"
+
+
+def test_pylint_and_azure_formats(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"app.py": BLOCKING})
+    [line] = invoke(project, "--output-format", "pylint").output.splitlines()
+    assert line.startswith("app.py:10: [FAPI101] Blocking call `time.sleep()` in route")
+    [command] = invoke(project, "--output-format", "azure").output.splitlines()
+    assert command.startswith(
+        "##vso[task.logissue type=error;sourcepath=app.py;linenumber=10;columnnumber=5;"
+        "code=FAPI101;]Blocking call"
+    )
+    assert ";" not in command.split("]", 1)[1]  # escaped in the message
+
+
+def test_every_output_format_has_a_renderer_and_is_accepted_in_the_configuration(
+    tmp_path: Path,
+) -> None:
+    from fastapi_lint import OUTPUT_FORMATS
+    from fastapi_lint.report import FORMATS, renderer
+
+    assert tuple(FORMATS) == OUTPUT_FORMATS
+    for name in OUTPUT_FORMATS:
+        assert callable(renderer(name))
+    project = make_project(
+        tmp_path, {"app.py": BLOCKING}, '[tool.fastapi-lint]\noutput-format = "pylint"\n'
+    )
+    assert invoke(project).output.startswith("app.py:10: [FAPI101]")
+    (project / "pyproject.toml").write_text('[tool.fastapi-lint]\noutput-format = "xml"\n')
+    bad = invoke(project)
+    assert bad.exit_code == 2 and "output-format" in bad.output and '"junit"' in bad.output
+
+
 def test_sarif_format_is_valid_sarif_2_1_0(tmp_path: Path) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     from importlib import resources

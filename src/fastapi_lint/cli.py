@@ -14,13 +14,11 @@ from pathlib import Path
 
 import click
 
-from fastapi_lint import __version__
+from fastapi_lint import OUTPUT_FORMATS, __version__
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
-
-OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "github", "sarif", "gitlab")
 
 
 def _use_color(stream) -> bool:

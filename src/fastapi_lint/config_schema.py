@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from fastapi_lint import OUTPUT_FORMATS
+
 # Settings tables (``[tool.fastapi-lint]``, the language server's options): kebab-case keys,
 # unknown keys and loose types refused.
 STRICT_KEBAB_CASE = ConfigDict(
@@ -33,9 +35,7 @@ class Table(BaseModel):
     respect_gitignore: bool = True
     src: list[str] | None = None
     cache_dir: str | None = None
-    output_format: (
-        Literal["full", "concise", "json", "json-lines", "github", "sarif", "gitlab"] | None
-    ) = None
+    output_format: Literal[OUTPUT_FORMATS] | None = None  # type: ignore[valid-type]
     unsafe_fixes: bool | None = None
     extend_blocking_calls: list[str] = Field(default_factory=list)
     allowed_blocking_calls: list[str] = Field(default_factory=list)

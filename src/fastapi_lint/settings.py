@@ -23,12 +23,11 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 import contextlib
 
-from fastapi_lint import __version__
+from fastapi_lint import OUTPUT_FORMATS, __version__
 from fastapi_lint.hashing import blake2b
 
 TOOL_TABLE = "fastapi-lint"
 DEFAULT_CACHE_DIR = ".fastapi_lint_cache"
-OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "github", "sarif", "gitlab")
 
 # Directories skipped when discovering files, unless `exclude` replaces this list.
 DEFAULT_EXCLUDE = (

@@ -1,4 +1,5 @@
-"""Output formats, as in ruff: full, concise, json, json-lines, github, sarif, gitlab.
+"""Output formats, as in ruff: full, concise, json, json-lines, github, sarif, gitlab, junit,
+pylint, azure.
 
 Each format is a function ``render(entries, context) -> str`` in its own module; ``FORMATS``
 maps the ``--output-format`` value to it.
@@ -52,6 +53,9 @@ FORMATS: dict[str, tuple[str, str]] = {
     "github": ("github", "render"),
     "sarif": ("sarif", "render"),
     "gitlab": ("gitlab", "render"),
+    "junit": ("junit", "render"),
+    "pylint": ("plain_formats", "render_pylint"),
+    "azure": ("plain_formats", "render_azure"),
 }
 
 
