@@ -821,5 +821,6 @@ def test_show_settings_prints_the_resolved_settings(tmp_path: Path) -> None:
         "FAPI301",
     ]
     assert json.loads(lines["unfixable"]) == ["FAPI101", "FAPI102"]
+    assert json.loads(lines["quiet-rules"]) == []
     assert lines["output-format"] == "none"
     assert "Found" not in result.output and "All checks passed" not in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,7 @@ def test_pydantic_v2_migration_rules_follow_the_pinned_pydantic(
     codes = {line.split()[1] for line in result.output.splitlines() if ": FAPI2" in line}
     assert codes == ({"FAPI201", "FAPI202", "FAPI204"} if reported else set()), result.output
     assert result.exit_code == (1 if reported else 0)
+    shown = runner.invoke(main, ["check", "--show-settings", "--select", "FAPI2", str(tmp_path)])
+    quiet = [line for line in shown.output.splitlines() if line.startswith("quiet-rules = ")]
+    expected = [] if reported else [f"FAPI20{i}" for i in range(1, 8)]
+    assert quiet == [f"quiet-rules = {json.dumps(expected)}"]

@@ -498,7 +498,10 @@ def _show_settings(settings) -> None:
     def value(item) -> str:
         return "none" if item is None else json.dumps(item, default=str, ensure_ascii=False)
 
+    from fastapi_lint.registry import quiet_for_versions
+
     versions = settings.detect_versions()
+    rules = settings.enabled_rules()
     lines = [
         ("config-file", str(settings.config_file) if settings.config_file else None),
         ("root", str(settings.root)),
@@ -507,7 +510,9 @@ def _show_settings(settings) -> None:
         ("select", settings.select),
         ("extend-select", settings.extend_select),
         ("ignore", settings.ignore),
-        ("rules", [rule.code for rule in settings.enabled_rules()]),
+        ("rules", [rule.code for rule in rules]),
+        # Enabled, but quiet for the project's pinned versions (`Rule.quiet_below`).
+        ("quiet-rules", [rule.code for rule in quiet_for_versions(rules, versions)]),
         ("fixable", settings.fixable),
         ("extend-fixable", settings.extend_fixable),
         ("unfixable", settings.unfixable),
