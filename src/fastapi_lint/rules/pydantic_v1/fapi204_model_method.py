@@ -85,8 +85,6 @@ class ModelMethod(Rule):
     ) -> None:
         frame = ctx.frame
         receiver = attribute.value
-        if _under_version_test(ctx, site):
-            return
         value_type = ctx.infer_type(receiver, frame)
         reference = None
         if value_type is not None:
@@ -98,6 +96,8 @@ class ModelMethod(Rule):
                 reference = ctx.qualname(receiver, frame)
             if reference is None or _plain_type(reference):
                 return
+        if _under_version_test(ctx, site):
+            return
         finding = Finding(
             code=self.code,
             span=ctx.lazy_span(site),
