@@ -18,6 +18,7 @@ from fastapi_lint.knowledge.names import MODEL_BASES, SETTINGS_BASES, canonical
 from fastapi_lint.literals import NOT_LITERAL
 from fastapi_lint.noqa import NoqaDirectives
 from fastapi_lint.registry import Rule
+from fastapi_lint.scope import plain_def_runs_in_threadpool
 from fastapi_lint.summary import (
     ClassSummary,
     FunctionSummary,
@@ -47,12 +48,8 @@ class ProjectFunction:
 
     @property
     def can_be_def(self) -> bool:
-        """FastAPI would run a plain ``def`` of it in the threadpool: an HTTP route or a
-        dependency (a websocket endpoint is awaited directly)."""
-        routes = self.function.routes
-        if any(route.websocket for route in routes):
-            return False
-        return bool(routes) or "dependency" in self.roles
+        """As a plain ``def``, FastAPI would run it in the threadpool."""
+        return plain_def_runs_in_threadpool(self.function.routes, "dependency" in self.roles)
 
     def describe(self) -> str:
         function = self.function

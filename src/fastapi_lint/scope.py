@@ -98,6 +98,16 @@ class RouteInfo:
         return None
 
 
+def plain_def_runs_in_threadpool(routes, dependency: bool) -> bool:
+    """FastAPI runs a plain ``def`` of a function in the threadpool when it is an HTTP route
+    or a dependency. Never a websocket endpoint: FastAPI awaits it directly, so a plain ``def``
+    fails (``TypeError``) on the first connection. ``routes`` are the function's routes, of
+    the walk or of its summary (both say ``websocket``)."""
+    if any(route.websocket for route in routes):
+        return False
+    return bool(routes) or dependency
+
+
 @dataclass(slots=True, eq=False)
 class FunctionInfo:
     def __repr__(self) -> str:
@@ -120,6 +130,11 @@ class FunctionInfo:
     @property
     def is_method(self) -> bool:
         return self.klass is not None
+
+    @property
+    def can_be_def(self) -> bool:
+        """As a plain ``def``, FastAPI would run it in the threadpool."""
+        return plain_def_runs_in_threadpool(self.routes, Role.DEPENDENCY in self.roles)
 
     def describe(self) -> str:
         """How messages name this function: its route or role when it has one."""

@@ -47,12 +47,7 @@ class SyncSessionInAsync(Rule):
         assert function is not None
         ctx.report(
             node,
-            _message(
-                target,
-                found[0],
-                function.describe(),
-                event_loop_fixes.runs_sync_in_threadpool(function),
-            ),
+            _message(target, found[0], function.describe(), function.can_be_def),
             fix=event_loop_fixes.def_fix(ctx, function),
             data={"function": ctx.resolver.local(function.qualname), "target": target},
         )

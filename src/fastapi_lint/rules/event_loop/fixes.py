@@ -13,7 +13,7 @@ from __future__ import annotations
 from fastapi_lint.context import FileContext, PendingFix
 from fastapi_lint.imports import plan_from_import, plan_module_attribute
 from fastapi_lint.lazy import cst
-from fastapi_lint.scope import Frame, FunctionInfo, Role
+from fastapi_lint.scope import Frame, FunctionInfo
 
 
 def _plain_arguments(call: cst.Call) -> bool:
@@ -35,21 +35,12 @@ def sleep_fix(ctx: FileContext, call: cst.Call, frame: Frame) -> PendingFix | No
     )
 
 
-def runs_sync_in_threadpool(function: FunctionInfo) -> bool:
-    """FastAPI runs a plain ``def`` of this function in the threadpool: an HTTP route or a
-    dependency. Never a websocket endpoint: FastAPI awaits it directly, so a plain ``def``
-    fails (``TypeError``) on the first connection."""
-    if any(route.websocket for route in function.routes):
-        return False
-    return bool(function.routes) or Role.DEPENDENCY in function.roles
-
-
 def convertible_to_def(ctx: FileContext, function: FunctionInfo) -> bool:
     """An async HTTP route or dependency that awaits nothing and is never awaited in this
     module."""
     if not function.is_async or function.has_await or function.node.asynchronous is None:
         return False
-    if not runs_sync_in_threadpool(function):
+    if not function.can_be_def:
         return False
     return not any(
         isinstance(ctx.parent_of(call), cst.Await)
