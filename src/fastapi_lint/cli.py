@@ -371,10 +371,7 @@ def _check(
             f"peak memory: {_peak_memory_mb()} MB (this process), {_peak_memory_mb(True)} MB (largest worker)"
         )
 
-    exit_code = EXIT_OK
-    for missing in result.missing:
-        click.echo(f"fastapi-lint: error: {missing}: no such file or directory", err=True)
-        exit_code = EXIT_ERROR
+    exit_code = EXIT_ERROR if _report_missing(result.missing) else EXIT_OK
 
     if known_findings is not None:
         hidden = _apply_baseline(result, known_findings, settings.root)
@@ -486,9 +483,14 @@ def _show_files(paths: list[Path], settings, force_exclude: bool) -> int:
     found = discover(paths, settings, Path.cwd(), force_exclude)
     for source in sorted(found.files, key=lambda s: str(s.path)):
         click.echo(str(source.path))
-    for missing in found.missing:
-        click.echo(f"fastapi-lint: error: {missing}: no such file or directory", err=True)
-    return EXIT_ERROR if found.missing else EXIT_OK
+    return EXIT_ERROR if _report_missing(found.missing) else EXIT_OK
+
+
+def _report_missing(missing: list[str]) -> bool:
+    """Say which named paths do not exist; whether any did not."""
+    for path in missing:
+        click.echo(f"fastapi-lint: error: {path}: no such file or directory", err=True)
+    return bool(missing)
 
 
 def _show_settings(settings) -> None:
@@ -537,9 +539,9 @@ def _fix_only_summary(context, quiet: bool) -> list[str]:
     if quiet or not fixed:
         return []
     if context.show_fixes:
-        from fastapi_lint.report.text import summary_lines
+        from fastapi_lint.report.text import applied_fix_lines
 
-        lines = summary_lines([], context)[1:-1]  # the list of fixes, not the count of findings
+        lines = applied_fix_lines(context)
     else:
         lines = [f"Fixed {fixed} error{'s' if fixed != 1 else ''}."]
     return [f"{line}\n" for line in lines]

@@ -111,17 +111,23 @@ def _full_block(entry: Entry, context: ReportContext, source_lines: list[str] | 
     return "\n".join(out)
 
 
+def applied_fix_lines(context: ReportContext) -> list[str]:
+    """``--show-fixes``: how many fixes of each rule were applied to each file."""
+    lines = [f"Fixed {context.fixed} error{'s' if context.fixed != 1 else ''}:"]
+    for path, codes in sorted(context.fixes_by_file.items()):
+        lines.append(f"- {path}:")
+        for code, count in sorted(codes.items()):
+            lines.append(f"    {count} × {code}")
+    return lines
+
+
 def summary_lines(entries: list[Entry], context: ReportContext) -> list[str]:
     if context.quiet:
         return []
     lines = []
     if context.show_fixes and context.fixes_by_file:
         lines.append("")
-        lines.append(f"Fixed {context.fixed} error{'s' if context.fixed != 1 else ''}:")
-        for path, codes in sorted(context.fixes_by_file.items()):
-            lines.append(f"- {path}:")
-            for code, count in sorted(codes.items()):
-                lines.append(f"    {count} × {code}")
+        lines.extend(applied_fix_lines(context))
     remaining = len(entries)
     if remaining == 0 and context.fixed == 0:
         lines.append("All checks passed!")
