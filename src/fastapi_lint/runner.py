@@ -247,7 +247,7 @@ class Runner:
         self._checker = None
         self.cwd = cwd or Path.cwd()
         self.per_file_ignores = PerFileIgnores(settings.per_file_ignores, settings.root)
-        self._unfixable = {rule.code for rule in rules if not settings.is_fixable(rule.code)}
+        self._unfixable = settings.unfixable_codes(rules)
         self.jobs: int | None = None  # set from the run's options
         # Codes of the rules that restate per-file findings in the project pass.
         self._refining_codes = {

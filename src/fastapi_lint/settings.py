@@ -114,6 +114,10 @@ class Settings:
 
         return is_selected(code, [*self.fixable, *self.extend_fixable], self.unfixable)
 
+    def unfixable_codes(self, rules) -> set[str]:
+        """The codes among ``rules`` whose fixes are never applied or offered."""
+        return {rule.code for rule in rules if not self.is_fixable(rule.code)}
+
     def fingerprint(self) -> str:
         """A digest of everything that changes a file's result; part of the cache key."""
         rules = self.enabled_rules()
@@ -125,7 +129,7 @@ class Settings:
             "allowed_blocking_calls": sorted(self.allowed_blocking_calls),
             "src": [str(p) for p in self.src],
             "per_file_ignores": self.per_file_ignores,
-            "unfixable": [rule.code for rule in rules if not self.is_fixable(rule.code)],
+            "unfixable": sorted(self.unfixable_codes(rules)),
             "root": str(self.root),
             "versions": self.detect_versions().fingerprint(),
         }
