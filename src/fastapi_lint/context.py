@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from fastapi_lint.fastapi_model import FastAPIModel, build_fastapi_model
 from fastapi_lint.inference import Resolver
+from fastapi_lint.knowledge.names import CLASS_VAR
 from fastapi_lint.lazy import cst
 from fastapi_lint.positions import LineIndex, NodeSpans
 from fastapi_lint.scope import ClassInfo, Frame, FunctionInfo
@@ -240,6 +241,15 @@ class FileContext:
 
     def qualname(self, node: cst.BaseExpression, frame: Frame | None = None) -> str | None:
         return self.resolver.qualname(node, frame)
+
+    def is_class_var(
+        self, annotation: cst.BaseExpression | None, frame: Frame | None = None
+    ) -> bool:
+        """``ClassVar`` or ``ClassVar[...]``: a class attribute, never a model or settings
+        field."""
+        if isinstance(annotation, cst.Subscript):
+            annotation = annotation.value
+        return annotation is not None and self.qualname(annotation, frame) in CLASS_VAR
 
     def infer_type(self, node: cst.BaseExpression, frame: Frame | None = None) -> str | None:
         return self.resolver.infer_type(node, frame)

@@ -135,6 +135,9 @@ RESPONSE_TYPES = frozenset(
 APP_TYPES = frozenset({FASTAPI, "starlette.applications.Starlette"})
 ROUTER_TYPES = frozenset({API_ROUTER, "starlette.routing.Router"})
 
+# `x: ClassVar[...] = ...` in a class body: a class attribute, never a field.
+CLASS_VAR = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
+
 # Classes whose subclasses are Pydantic models (v1 and v2 spellings, settings, SQLModel).
 MODEL_BASES = frozenset(
     {

@@ -28,7 +28,6 @@ MODEL_VALIDATOR = frozenset(
 CONFIG_DICT = frozenset(
     {"pydantic.ConfigDict", "pydantic.config.ConfigDict", "pydantic_settings.SettingsConfigDict"}
 )
-CLASSVAR = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
 
 
 @dataclass(slots=True, eq=False)
@@ -247,10 +246,7 @@ class FileAnalysis:
         return body
 
     def _is_classvar(self, node: cst.AnnAssign, info: ClassInfo) -> bool:
-        annotation = node.annotation.annotation
-        if isinstance(annotation, cst.Subscript):
-            annotation = annotation.value
-        return self.ctx.qualname(annotation, info.frame) in CLASSVAR
+        return self.ctx.is_class_var(node.annotation.annotation, info.frame)
 
     def config_flag(self, info: ClassInfo, keys: tuple[str, ...]) -> bool:
         """A literal ``True`` for one of ``keys`` in the class's own configuration."""

@@ -135,7 +135,7 @@ class HardcodedSecret(Rule):
             binding = bindings[0]
             if binding.kind is not BindingKind.ASSIGN or binding.opaque:
                 continue
-            if _is_class_var(ctx, binding.annotation):
+            if ctx.is_class_var(binding.annotation):
                 continue  # not a field either
             literal = self._literal_secret(ctx, name, binding.value, fields=True)
             if literal is None:
@@ -190,12 +190,3 @@ class HardcodedSecret(Rule):
                 "secret instead of failing to start; remove the default (use `SecretStr` with no "
                 "default) so that a missing secret is an error",
             )
-
-
-CLASS_VAR = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
-
-
-def _is_class_var(ctx: FileContext, annotation: cst.BaseExpression | None) -> bool:
-    if isinstance(annotation, cst.Subscript):
-        annotation = annotation.value
-    return annotation is not None and ctx.qualname(annotation) in CLASS_VAR
