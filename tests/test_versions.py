@@ -202,3 +202,47 @@ def test_pydantic_v2_migration_rules_follow_the_pinned_pydantic(
     quiet = [line for line in shown.output.splitlines() if line.startswith("quiet-rules = ")]
     expected = [] if reported else [f"FAPI20{i}" for i in range(1, 8)]
     assert quiet == [f"quiet-rules = {json.dumps(expected)}"]
+
+
+@pytest.mark.parametrize(
+    ("detected", "bound"),
+    [
+        ("1.10.26", "2.0"),
+        ("2.0", "2.0"),
+        ("2", "2.0.0"),
+        ("2.0.1", "2.0"),
+        ("0.115.0", "0.93"),
+        ("0.92.9", "0.93"),
+        ("0.128.2", "0.128.2"),
+        ("2.0.0rc1", "2.0"),  # not a plain release: compared by packaging
+        ("1!0.1", "2.0"),
+        ("2.9.0+local", "2.9.0"),
+        ("not-a-version", "2.0"),
+    ],
+)
+def test_version_order_is_pep_440(detected: str, bound: str) -> None:
+    from packaging.version import InvalidVersion, Version
+
+    from fastapi_lint.versions import DetectedVersion, Versions
+
+    versions = Versions({"pydantic": DetectedVersion("pydantic", detected, True, "test")})
+    try:
+        expected = Version(detected) < Version(bound)
+    except InvalidVersion:
+        expected = False
+    assert (versions.older_than("pydantic", bound) is not None) is expected
+
+
+def test_plain_pins_are_compared_without_importing_packaging() -> None:
+    code = (
+        "import sys\n"
+        "from fastapi_lint.versions import DetectedVersion, Versions\n"
+        "v = Versions({'pydantic': DetectedVersion('pydantic', '1.10.26', True, 'uv.lock')})\n"
+        "assert v.pinned_older_than('pydantic', '2.0')\n"
+        "print('packaging' in sys.modules)\n"
+    )
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

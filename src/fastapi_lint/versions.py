@@ -31,6 +31,22 @@ LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock")
 _LOWER_BOUND_OPERATORS = (">=", "~=", ">")
 
 
+_RELEASE = re.compile(r"\d+(?:\.\d+)*")
+
+
+def _release(version: str) -> tuple[int, ...] | None:
+    """A plain release (``1.10.26``) as numbers; None for anything else (pre-releases, local
+    versions, epochs), which ``packaging`` compares. Start-up asks about plain pins, and
+    importing ``packaging`` takes 15 ms."""
+    return tuple(int(part) for part in version.split(".")) if _RELEASE.fullmatch(version) else None
+
+
+def _padded_less(left: tuple[int, ...], right: tuple[int, ...]) -> bool:
+    """PEP 440 order of two releases: compared with trailing zeros padded (``2.0 == 2.0.0``)."""
+    width = max(len(left), len(right))
+    return left + (0,) * (width - len(left)) < right + (0,) * (width - len(right))
+
+
 @dataclass(frozen=True, slots=True)
 class DetectedVersion:
     package: str
@@ -65,11 +81,14 @@ class Versions:
     def older_than(self, package: str, version: str) -> DetectedVersion | None:
         """The detected version when the project runs (or supports) a version before
         ``version``; None when it does not, or when nothing is known."""
-        from packaging.version import InvalidVersion, Version
-
         found = self.found.get(package)
         if found is None:
             return None
+        plain = _release(found.version), _release(version)
+        if plain[0] is not None and plain[1] is not None:
+            return found if _padded_less(*plain) else None
+        from packaging.version import InvalidVersion, Version
+
         try:
             return found if found.parsed < Version(version) else None
         except InvalidVersion:
