@@ -72,6 +72,32 @@ def findings(result) -> list[Finding]:
     )
 
 
+def snapshot_text(result) -> str:
+    """The full output of a run as a fixture snapshot: each finding on one line (path, row,
+    column, code, message), its fix title and applicability indented under it."""
+    lines = []
+    ordered = sorted(
+        result.diagnostics,
+        key=lambda item: (
+            item[0].source.display,
+            item[1].location.row,
+            item[1].location.column,
+            item[1].code,
+        ),
+    )
+    for outcome, diagnostic in ordered:
+        location = diagnostic.location
+        lines.append(
+            f"{outcome.source.display}:{location.row}:{location.column}: "
+            f"{diagnostic.code} {diagnostic.message}"
+        )
+        if diagnostic.fix is not None:
+            lines.append(
+                f"    fix ({diagnostic.fix.applicability.value}): {diagnostic.fix.message}"
+            )
+    return "".join(line + "\n" for line in lines)
+
+
 def expected_findings(files: list[Path], root: Path) -> list[Finding]:
     expected = []
     for file in files:

@@ -5,14 +5,23 @@ there). Expected findings are written on the line where they must start: ``# err
 ``# fixture: select=FAPI1`` in a case selects other rules than the directory's code.
 Next to a file, ``<file>.fixed`` is the exact expected result of ``--fix`` and
 ``<file>.unsafe-fixed`` the result of ``--fix --unsafe-fixes``.
+
+Every case has its full expected output beside it in ``<case>.snap`` (``basics.py.snap``,
+``cross_module.snap``): one line per finding (path, row, column, code, message) and the fix
+title with its applicability under it. Regenerate them after a deliberate message change with
+
+    FASTAPI_LINT_UPDATE_SNAPSHOTS=1 uv run pytest tests/test_fixtures.py -k snapshot
+
+and read the diff before committing it.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
-from harness import FIXTURES, SELECT_HEADER, expected_findings, findings, run
+from harness import FIXTURES, SELECT_HEADER, expected_findings, findings, run, snapshot_text
 
 from fastapi_lint.fixes import compiles
 from fastapi_lint.registry import all_rules
@@ -49,6 +58,21 @@ def test_fixture_findings(code: str, entry: Path) -> None:
     root = entry if entry.is_dir() else entry.parent
     result = run(entry, _select(code, files))
     assert findings(result) == expected_findings(files, root)
+
+
+UPDATE_SNAPSHOTS = os.environ.get("FASTAPI_LINT_UPDATE_SNAPSHOTS") == "1"
+
+
+@pytest.mark.parametrize(("code", "entry"), list(_cases()))
+def test_fixture_snapshot(code: str, entry: Path) -> None:
+    """The exact messages and fix titles of a case, as written in ``<case>.snap``."""
+    result = run(entry, _select(code, _python_files(entry)))
+    actual = snapshot_text(result)
+    snapshot = entry.with_name(entry.name + ".snap")
+    if UPDATE_SNAPSHOTS:
+        snapshot.write_text(actual, encoding="utf-8")
+    assert snapshot.exists(), f"no {snapshot.name}: run with FASTAPI_LINT_UPDATE_SNAPSHOTS=1"
+    assert actual == snapshot.read_text(encoding="utf-8")
 
 
 def _fix_cases():
