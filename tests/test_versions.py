@@ -55,7 +55,10 @@ def test_poetry_lock_and_poetry_constraints(tmp_path: Path) -> None:
     fastapi = versions.get("fastapi")
     assert (fastapi.version, fastapi.exact) == ("0.99.1", False)
     assert versions.older_than("fastapi", "0.100.0") is fastapi
-    assert not versions.pinned_older_than("fastapi", "0.100.0")
+    # Poetry's caret on a 0.x release caps the minor: ^0.99.1 is >=0.99.1,<0.100.
+    assert fastapi.upper == "0.100"
+    assert versions.pinned_older_than("fastapi", "0.100.0")
+    assert not versions.pinned_older_than("fastapi", "0.99.5")
 
 
 def test_requirements_pins_beat_lower_bounds(tmp_path: Path) -> None:
@@ -246,3 +249,88 @@ def test_plain_pins_are_compared_without_importing_packaging() -> None:
 
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+SPECIFIER_CASES = [
+    # (requirement, range text, major, runs on 1.10.26, every version older than 2.0)
+    ("pydantic~=1.10.26", ">=1.10.26,<1.11", 1, True, True),
+    ("pydantic~=1.10", ">=1.10,<2", 1, True, True),
+    ("pydantic<2", "<2", 1, True, True),
+    ("pydantic<2.0.0", "<2.0.0", 1, True, True),
+    ("pydantic>=1.10,<2", ">=1.10,<2", 1, True, True),
+    ("pydantic==1.*", ">=1,<2", 1, True, True),
+    ("pydantic==1.10.*", ">=1.10,<1.11", 1, True, True),
+    ("pydantic>=1.10,!=1.10.3,<2", ">=1.10,<2", 1, True, True),
+    ("pydantic<=1.10.26", "<=1.10.26", 1, True, True),
+    ("pydantic==1.10.26", "1.10.26", 1, True, True),
+    ("pydantic>=1.10", ">=1.10", None, True, False),
+    ("pydantic>=1.10,<3", ">=1.10,<3", None, True, False),
+    ("pydantic>=2.7,<3", ">=2.7,<3", 2, False, False),
+    ("pydantic<=2.0", "<=2.0", 2, True, False),  # capped only: its newest
+    ("pydantic!=2.0.1", None, None, None, False),
+]
+
+
+@pytest.mark.parametrize(("text", "shown", "major", "runs_on_1", "all_v1"), SPECIFIER_CASES)
+@pytest.mark.parametrize("source", ["pep621", "requirements", "dependency-group"])
+def test_full_specifiers_are_ranges_in_every_source(
+    tmp_path: Path, source: str, text: str, shown, major, runs_on_1, all_v1
+) -> None:
+    files = {
+        "pep621": {"pyproject.toml": f'[project]\nname = "x"\ndependencies = ["{text}"]\n'},
+        "requirements": {"requirements.txt": f"{text}\n"},
+        "dependency-group": {
+            "pyproject.toml": f'[project]\nname = "x"\n[dependency-groups]\ndev = ["{text}"]\n'
+        },
+    }[source]
+    versions = detect_versions(_write(tmp_path, files))
+    found = versions.get("pydantic")
+    assert (found.range_text if found else None) == shown
+    assert versions.major("pydantic") == major
+    assert versions.can_run_on("pydantic", "1.10.26") is runs_on_1
+    assert versions.pinned_older_than("pydantic", "2.0") is all_v1
+    assert versions.declares("pydantic")
+
+
+@pytest.mark.parametrize(
+    ("constraint", "shown", "major"),
+    [
+        ("^1.10.26", ">=1.10.26,<2", 1),
+        ("~1.10.26", ">=1.10.26,<1.11", 1),
+        ("^0.99.1", ">=0.99.1,<0.100", 0),
+        ("1.10.26", "1.10.26", 1),
+        (">=1.10,<2", ">=1.10,<2", 1),
+        ("1.*", ">=1,<2", 1),
+        ("^2.5 || ^1.10", None, None),
+        ("*", None, None),
+    ],
+)
+def test_poetry_constraints_are_ranges(tmp_path: Path, constraint: str, shown, major) -> None:
+    pyproject = f'[tool.poetry.dependencies]\npython = "^3.10"\npydantic = "{constraint}"\n'
+    versions = detect_versions(_write(tmp_path, {"pyproject.toml": pyproject}))
+    found = versions.get("pydantic")
+    assert (found.range_text if found else None) == shown
+    assert versions.major("pydantic") == major
+    assert versions.declares("pydantic")
+
+
+def test_any_package_can_be_asked_about(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": (
+                '[project]\nname = "x"\ndependencies = ["python-jose[cryptography]>=3.4.0",'
+                ' "libpass", "Passlib==1.7.4"]\n'
+            ),
+            "uv.lock": 'version = 1\n[[package]]\nname = "bcrypt"\nversion = "4.3.0"\n',
+        },
+    )
+    versions = detect_versions(tmp_path)
+    assert versions.at_least("python-jose", "3.4.0")
+    assert not versions.at_least("python-jose", "3.5.0")
+    assert versions.declares("libpass") and versions.get("libpass") is None
+    assert versions.get("passlib").range_text == "1.7.4"
+    assert versions.get("bcrypt").exact and versions.major("bcrypt") == 4
+    assert versions.can_run_on("bcrypt", "5.0.0") is False
+    assert not versions.declares("pyjwt")
+    assert versions.can_run_on("pyjwt", "2.0") is None
