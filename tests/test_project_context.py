@@ -243,3 +243,52 @@ def test_modules_of_a_stdin_run_are_found_under_the_import_roots(tmp_path: Path)
     assert "svc.deps.get_db" not in modules and "SVC.deps" not in modules
     assert "svc.stubs" in modules and "scripts.tool" in modules and "fastapi" not in modules
     assert modules["svc.api"].is_package and modules["svc.api"].display == "src/svc/api/__init__.py"
+
+
+def test_the_project_pass_reports_when_position_rounds_run_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A project whose findings need more position re-check rounds than allowed (here: none
+    allowed): the pass still reports every finding, with the project it built last (it used a
+    released one and crashed), and -v says that positions fell back."""
+    from harness import FIXTURES, run
+
+    import fastapi_lint.runner as runner_module
+
+    shop = FIXTURES / "rules" / "FAPI102" / "shop"
+    expected = sorted((o.source.display, d.code) for o, d in run(shop, ["FAPI102"]).diagnostics)
+    assert len(expected) >= 5
+    monkeypatch.setattr(runner_module, "_POSITION_ROUNDS", 0)
+    result = run(shop, ["FAPI102"])
+    assert sorted((o.source.display, d.code) for o, d in result.diagnostics) == expected
+    assert result.notes == [
+        "positions: 3 module(s) still lacked positions after 0 re-check rounds; "
+        "their locations in messages fell back"
+    ]
+    runner = CliRunner()
+    output = runner.invoke(main, ["check", "--no-cache", "-v", "--select", "FAPI102", str(shop)])
+    assert output.exit_code == 1, output.output
+    assert "still lacked positions after 0 re-check rounds" in output.output
+
+
+def test_a_module_that_never_gets_positions_is_not_asked_for_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A re-check that still gives no positions (the file became unreadable, its check
+    failed) does not make the pass ask for it round after round."""
+    from harness import FIXTURES, findings, run
+
+    shop = FIXTURES / "rules" / "FAPI102" / "shop"
+    expected = findings(run(shop, ["FAPI102"]))
+    asked: list[list[str]] = []
+
+    def recheck_nothing(self, stale, cache) -> None:
+        asked.append([outcome.result.path for outcome in stale])
+
+    monkeypatch.setattr(Runner, "_recheck_with_positions", recheck_nothing)
+    result = run(shop, ["FAPI102"])
+    assert len(asked) == 1
+    assert sorted(o.source.display for o, _ in result.diagnostics) == sorted(
+        f.path for f in expected
+    )
+    assert result.notes == []

@@ -121,6 +121,7 @@ class RunResult:
     # How the last run's findings were reused: "" (not), "unchanged" (no file's content
     # changed since), "incremental" (only the changed files checked, no project pass).
     shortcut: str = ""
+    notes: list[str] = field(default_factory=list)  # said under --verbose
 
     @property
     def diagnostics(self) -> list[tuple[FileOutcome, Diagnostic]]:
@@ -257,6 +258,8 @@ class Runner:
         # Files the shortcut for a few changed files checked again (see _run_incremental).
         self.rechecked: set[str] = set()
         self._pool = None  # worker processes, see _worker_pool
+        # What a run wants said under --verbose (the project pass running out of rounds...).
+        self.notes: list[str] = []
         self._root_prefix = os.path.join(str(settings.root), "")
 
     @property
@@ -433,6 +436,7 @@ class Runner:
             files_checked=len(todo) + checked_before,
             files_cached=cached,
             context_files=len(context),
+            notes=self.notes,
         )
 
     # -- a few files changed since the last run ------------------------------------------
@@ -651,7 +655,9 @@ class Runner:
         context: list[FileOutcome] = (),  # type: ignore[assignment]
     ) -> Project:
         by_path = {o.result.path: o for o in [*outcomes, *context]}
-        for _ in range(_POSITION_ROUNDS):
+        rechecked: set[str] = set()
+        rounds = 0
+        while True:
             PENDING_READS.clear()
             summaries = [o.result.summary for o in outcomes if o.result.summary is not None]
             context_summaries = [o.result.summary for o in context if o.result.summary is not None]
@@ -660,15 +666,27 @@ class Runner:
             noqa = {o.result.path: o.result.noqa for o in outcomes}
             project_diagnostics = run_project_rules(project, self.rules, summaries, noqa)
             # Modules whose positions the rules needed: reported on, or named in a message.
+            # A module checked again and still without positions (it could not be read, or
+            # its check failed) is not asked for twice.
             needed = set(PENDING_READS) | set(project_diagnostics)
             stale = [
                 by_path[path]
-                for path in sorted(needed)
+                for path in sorted(needed - rechecked)
                 if path in by_path and not by_path[path].result.positions
             ]
             if not stale:
                 break
+            if rounds == _POSITION_ROUNDS:
+                # Out of rounds: this project (never released) reports, and the positions
+                # still missing fall back to what the summaries hold.
+                self.notes.append(
+                    f"positions: {len(stale)} module(s) still lacked positions after "
+                    f"{rounds} re-check rounds; their locations in messages fell back"
+                )
+                break
+            rounds += 1
             project.release()
+            rechecked.update(outcome.result.path for outcome in stale)
             self._recheck_with_positions(stale, cache)
         self.refined = {}
         for outcome in outcomes:
