@@ -316,7 +316,8 @@ def _check(
             f"configuration: {settings.config_file or 'defaults (no [tool.fastapi-lint] found)'}"
         )
         _verbose(f"project root: {settings.root}")
-        _verbose(f"import roots: {', '.join(str(p) for p in settings.src)}")
+        for root in settings.import_roots("configured", "declared", "default"):
+            _verbose(f"import root: {root.describe(str(settings.root))}")
         _verbose(f"rules enabled: {', '.join(r.code for r in rules)}")
         from fastapi_lint.registry import quiet_for_versions
 
@@ -373,6 +374,8 @@ def _check(
             f"peak memory: {_peak_memory_mb()} MB (this process), {_peak_memory_mb(True)} MB (largest worker)"
         )
 
+    if result.resolution is not None and result.resolution.poor:
+        _warn_unresolved(result.resolution)
     exit_code = EXIT_ERROR if _report_missing(result.missing) else EXIT_OK
 
     if known_findings is not None:
@@ -745,6 +748,19 @@ def _peak_memory_mb(children: bool = False) -> int:
     who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
     peak = resource.getrusage(who).ru_maxrss
     return peak // (1024 * 1024) if sys.platform == "darwin" else peak // 1024
+
+
+def _warn_unresolved(found) -> None:
+    missed = found.total - found.resolved
+    packages = ", ".join(
+        f"`{name}`" for name, _ in sorted(found.unresolved.items(), key=lambda i: -i[1])[:3]
+    )
+    click.echo(
+        f"warning: {missed} of {found.total} imports of the project's own packages ({packages}) "
+        "did not resolve, so findings that cross modules are missing; set `src` in "
+        "[tool.fastapi-lint] to the folders that hold your top-level packages",
+        err=True,
+    )
 
 
 def _verbose(message: str) -> None:

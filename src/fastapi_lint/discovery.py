@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fastapi_lint.roots import CONFIGURED, DECLARED, DEFAULT, PackageRoots
 from fastapi_lint.settings import Settings
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ class Discovery:
     skipped: list[tuple[str, str]]  # (path, reason) for verbose output
     missing: list[str]  # explicitly named paths that do not exist
     unreadable: list[tuple[Path, str]] = field(default_factory=list)  # directories, and why
+    # Package roots the files' names came from, each with the first file found in it.
+    package_roots: dict[str, str] = field(default_factory=dict)
 
 
 def display_path(path: Path | str, cwd: Path | str) -> str:
@@ -52,28 +55,51 @@ def display_path(path: Path | str, cwd: Path | str) -> str:
 
 
 class ModuleNamer:
-    """Dotted module names from the deepest import root (``src``) containing a file."""
+    """Dotted module names, as Python names the file when the project runs (see ``roots.py``):
+    from the deepest configured root containing the file; without one, from the deepest of
+    the declared roots, the file's package root and the default roots."""
 
     def __init__(self, settings: Settings) -> None:
-        roots = {os.path.abspath(r) for r in settings.src}
-        self.roots = sorted(roots, key=lambda r: r.count(os.sep), reverse=True)
-        self.roots.append(os.path.abspath(settings.root))
+        self.configured = _deepest_first(r.path for r in settings.import_roots(CONFIGURED))
+        self.others = _deepest_first(r.path for r in settings.import_roots(DECLARED, DEFAULT))
+        self.others.append(os.path.abspath(settings.root))
+        self._packages = PackageRoots()
+        # Package roots found while naming, with the first file found in each (for -v).
+        self.package_roots: dict[str, str] = {}
+
+    @property
+    def roots(self) -> list[str]:
+        """Where modules are looked up by name: configured, package and other roots."""
+        return [*self.configured, *_deepest_first(self.package_roots), *self.others]
+
+    def root_of(self, path: str) -> str | None:
+        for root in self.configured:
+            if path.startswith(root.rstrip(os.sep) + os.sep):
+                return root
+        package_root = self._packages.of(os.path.dirname(path))
+        if package_root is not None:
+            self.package_roots.setdefault(package_root, path)
+        for root in self.others:
+            if path.startswith(root.rstrip(os.sep) + os.sep):
+                if package_root is not None and len(package_root) > len(root):
+                    return package_root
+                return root
+        return package_root
 
     def __call__(self, path: str) -> tuple[str, bool]:
-        relative = None
-        for root in self.roots:
-            prefix = root.rstrip(os.sep) + os.sep
-            if path.startswith(prefix):
-                relative = path[len(prefix) :]
-                break
-        if relative is None:
-            relative = os.path.basename(path)
+        root = self.root_of(path)
+        relative = path[len(root.rstrip(os.sep)) + 1 :] if root else os.path.basename(path)
         stem, _ = os.path.splitext(relative)
         parts = [p for p in stem.split(os.sep) if p]
         is_package = bool(parts) and parts[-1] == "__init__"
         if is_package:
             parts = parts[:-1]
         return ".".join(parts), is_package
+
+
+def _deepest_first(paths) -> list[str]:
+    unique = {os.path.abspath(p) for p in paths}
+    return sorted(unique, key=lambda r: (-r.count(os.sep), r))
 
 
 def module_name_for(path: Path, settings: Settings) -> tuple[str, bool]:
@@ -262,7 +288,11 @@ def discover(
                     skipped.append((display_path(child, cwd_str), reason))
     _drop_links_to_checked_files(files, skipped, cwd_str)
     return Discovery(
-        sorted(files.values(), key=lambda f: f.display), skipped, missing, sorted(unreadable)
+        sorted(files.values(), key=lambda f: f.display),
+        skipped,
+        missing,
+        sorted(unreadable),
+        namer.package_roots,
     )
 
 

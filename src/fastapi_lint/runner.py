@@ -32,6 +32,7 @@ from fastapi_lint.results import (
     FileResult,
     syntax_error_diagnostic,
 )
+from fastapi_lint.roots import KINDS, Resolution, first_party_names, resolution
 from fastapi_lint.rules.meta import IOError_, file_diagnostic
 from fastapi_lint.settings import Settings
 from fastapi_lint.source import (
@@ -122,6 +123,7 @@ class RunResult:
     # changed since), "incremental" (only the changed files checked, no project pass).
     shortcut: str = ""
     notes: list[str] = field(default_factory=list)  # said under --verbose
+    resolution: Resolution | None = None  # imports of first-party names that resolved
 
     @property
     def diagnostics(self) -> list[tuple[FileOutcome, Diagnostic]]:
@@ -260,6 +262,8 @@ class Runner:
         self._pool = None  # worker processes, see _worker_pool
         # What a run wants said under --verbose (the project pass running out of rounds...).
         self.notes: list[str] = []
+        self.resolution: Resolution | None = None  # see _describe_roots
+        self._all_paths: list[str] | None = None  # every file of the project, when listed
         self._root_prefix = os.path.join(str(settings.root), "")
 
     @property
@@ -360,7 +364,7 @@ class Runner:
                 continue
             key = self.cache_key(source)
             if cache is not None:
-                hit = cache.get(key, *stats[source], display=source.display)
+                hit = _same_module(cache.get(key, *stats[source], display=source.display), source)
                 if hit is not None:
                     results[source] = hit
                     from_cache.add(source)
@@ -372,7 +376,10 @@ class Runner:
                 results[source] = io_error_result(source, str(exc))
                 continue
             if cache is not None:
-                hit = cache.get(key, 0, 0, digest=content_digest(data), display=source.display)
+                hit = _same_module(
+                    cache.get(key, 0, 0, digest=content_digest(data), display=source.display),
+                    source,
+                )
                 if hit is not None:
                     results[source] = hit
                     cache.put(key, *stats[source], hit)
@@ -400,6 +407,9 @@ class Runner:
         t0 = time.perf_counter()
         project = self._project_pass(outcomes, cache=cache, context=context_outcomes)
         timings["project"] = time.perf_counter() - t0
+        self._describe_roots(
+            found, [*found.files, *context], project, [*outcomes, *context_outcomes]
+        )
 
         t0 = time.perf_counter()
         if options.fix or options.diff:
@@ -437,6 +447,7 @@ class Runner:
             files_cached=cached,
             context_files=len(context),
             notes=self.notes,
+            resolution=self.resolution,
         )
 
     # -- a few files changed since the last run ------------------------------------------
@@ -555,6 +566,45 @@ class Runner:
 
     # -- project context ----------------------------------------------------------------
 
+    def _describe_roots(self, found, sources, project: Project, outcomes) -> None:
+        """Notes for -v: the package roots the files were named from, and how many imports
+        of the project's own modules resolved (a warning is due when many did not)."""
+        root = os.path.abspath(self.settings.root)
+        for package_root, first in sorted(found.package_roots.items()):
+            shown = os.path.relpath(package_root, root).replace(os.sep, "/")
+            first_shown = os.path.relpath(first, root).replace(os.sep, "/")
+            self.notes.append(f"import root: {shown} (package root of {first_shown})")
+        if self._all_paths is None:
+            self._all_paths = [str(source.path) for source in sources]
+        versions = self.settings.detect_versions()
+        roots = {*found.package_roots, *(r.path for r in self.settings.import_roots(*KINDS))}
+        top_level = {
+            os.path.basename(os.path.dirname(path))
+            for path in self._all_paths
+            if (
+                os.path.basename(path) == "__init__.py"
+                and os.path.dirname(os.path.dirname(path)) in roots
+            )
+        }
+        # A module named like a dependency deep in the project (`db/sqlalchemy.py`) does not
+        # make `import sqlalchemy` first-party; a top-level package of the project does.
+        first_party = frozenset(
+            name
+            for name in first_party_names(self._all_paths, os.path.abspath(self.settings.root))
+            if name in top_level or not versions.declares(name)
+        )
+        imported = [
+            name
+            for outcome in outcomes
+            if outcome.result.summary is not None
+            for name in outcome.result.summary.imports.values()
+        ]
+        self.resolution = resolution(imported, project.modules, first_party)
+        self.notes.append(
+            f"imports: {self.resolution.resolved} of {self.resolution.total} imports of "
+            "first-party names resolved to modules of the project"
+        )
+
     def _context_sources(self, named: list[SourcePath], options: RunOptions) -> list[SourcePath]:
         """The project's other files, when the paths name only part of it.
 
@@ -571,6 +621,7 @@ class Runner:
             if absolute == root or absolute in root.parents:
                 return []  # the paths already cover the whole project
         everything = discover([root], self.settings, self.cwd)
+        self._all_paths = [str(source.path) for source in everything.files]
         seen = {source.path for source in named}
         return [source for source in everything.files if source.path not in seen]
 
@@ -933,6 +984,7 @@ class Runner:
         if result.summary is None:
             return []
         by_module = _ModuleFiles(self.settings, self.cwd)
+        by_module.seed(result.path)  # its package root is where its imports are found
         loaded: dict[str, object] = {}
         queue = [result.summary]
         seen_modules = {result.summary.module}
@@ -962,6 +1014,10 @@ class _ModuleFiles:
         self._cwd = cwd
         self._found: dict[str, SourcePath | None] = {}
         self._listings: dict[str, frozenset[str]] = {}
+
+    def seed(self, path: str) -> None:
+        """Name ``path`` first, so that its package root is among the roots looked in."""
+        self._namer(os.path.abspath(path))
 
     def __contains__(self, name: str) -> bool:
         return self.get(name) is not None
@@ -1050,6 +1106,14 @@ def _referenced_modules(summary, modules: _ModuleFiles) -> set[str]:
             if prefix in modules:
                 found.add(prefix)
     return found
+
+
+def _same_module(hit: FileResult | None, source: SourcePath) -> FileResult | None:
+    """A cached result, unless the file's module name changed since (an ``__init__.py`` added
+    or removed moves its package root)."""
+    if hit is not None and hit.summary is not None and hit.summary.module != source.module:
+        return None
+    return hit
 
 
 def is_project_root(root: Path, settings: Settings) -> bool:

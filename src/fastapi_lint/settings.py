@@ -85,6 +85,7 @@ class Settings:
     extend_exclude: list[str] = field(default_factory=list)
     respect_gitignore: bool = True
     src: list[Path] = field(default_factory=list)
+    src_configured: bool = False  # `src` set in the configuration (else: the defaults)
     cache_dir: Path | None = None
     output_format: str | None = None
     unsafe_fixes: bool | None = None
@@ -94,6 +95,24 @@ class Settings:
     version_overrides: dict[str, str] = field(default_factory=dict)
     # Detected from the project root when the run starts (see `versions.py`).
     versions: Any = None
+    _declared_roots: list | None = None  # read on first use (see import_roots)
+
+    def import_roots(self, *kinds: str) -> list:
+        """The import roots of the given kinds (``roots.CONFIGURED``, ``DECLARED``,
+        ``DEFAULT``), in order; package roots are found per file (``discovery.ModuleNamer``)."""
+        from fastapi_lint.roots import CONFIGURED, DECLARED, DEFAULT, ImportRoot, declared_roots
+
+        found = []
+        for kind in kinds:
+            if kind == CONFIGURED and self.src_configured:
+                found.extend(ImportRoot(str(p), CONFIGURED, "`src` setting") for p in self.src)
+            elif kind == DEFAULT and not self.src_configured:
+                found.extend(ImportRoot(str(p), DEFAULT, "default") for p in self.src)
+            elif kind == DECLARED:
+                if self._declared_roots is None:
+                    self._declared_roots = declared_roots(Path(self.root))
+                found.extend(self._declared_roots)
+        return found
 
     def detect_versions(self):
         """The FastAPI/Starlette/Pydantic versions of the checked project (read once)."""
@@ -128,6 +147,7 @@ class Settings:
             "extend_blocking_calls": sorted(self.extend_blocking_calls),
             "allowed_blocking_calls": sorted(self.allowed_blocking_calls),
             "src": [str(p) for p in self.src],
+            "declared_roots": [r.path for r in self.import_roots("declared")],
             "per_file_ignores": self.per_file_ignores,
             "unfixable": sorted(self.unfixable_codes(rules)),
             "root": str(self.root),
@@ -361,6 +381,7 @@ def _apply(settings: Settings, table: SimpleNamespace) -> None:
     settings.respect_gitignore = table.respect_gitignore
     if table.src is not None:
         settings.src = [(root / s).resolve() for s in table.src]
+        settings.src_configured = True
     if table.cache_dir is not None:
         settings.cache_dir = (root / table.cache_dir).resolve()
     settings.output_format = table.output_format
