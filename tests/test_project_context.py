@@ -261,7 +261,7 @@ def test_the_project_pass_reports_when_position_rounds_run_out(
     monkeypatch.setattr(runner_module, "_POSITION_ROUNDS", 0)
     result = run(shop, ["FAPI102"])
     assert sorted((o.source.display, d.code) for o, d in result.diagnostics) == expected
-    assert result.notes == [
+    assert [note for note in result.notes if note.startswith("positions")] == [
         "positions: 3 module(s) still lacked positions after 0 re-check rounds; "
         "their locations in messages fell back"
     ]
@@ -291,4 +291,4 @@ def test_a_module_that_never_gets_positions_is_not_asked_for_again(
     assert sorted(o.source.display for o, _ in result.diagnostics) == sorted(
         f.path for f in expected
     )
-    assert result.notes == []
+    assert not [note for note in result.notes if note.startswith("positions")]

@@ -25,6 +25,7 @@ from fastapi_lint.discovery import (
 from fastapi_lint.fixes import MAX_ROUNDS, applicable, apply_fixes, compiles
 from fastapi_lint.globs import PerFileIgnores
 from fastapi_lint.project import Project, refine_diagnostics, run_project_rules
+from fastapi_lint.reach import reachable_context
 from fastapi_lint.registry import Rule, quiet_for_versions
 from fastapi_lint.results import (
     DATA_POSITIONS,
@@ -606,7 +607,8 @@ class Runner:
         )
 
     def _context_sources(self, named: list[SourcePath], options: RunOptions) -> list[SourcePath]:
-        """The project's other files, when the paths name only part of it.
+        """The project's other files that the named ones need (``reach.py``), when the
+        paths name only part of the project.
 
         Only for a real project root (a configuration, a ``pyproject.toml`` or a git work
         tree): a loose file checked outside any project has no project around it.
@@ -622,8 +624,7 @@ class Runner:
                 return []  # the paths already cover the whole project
         everything = discover([root], self.settings, self.cwd)
         self._all_paths = [str(source.path) for source in everything.files]
-        seen = {source.path for source in named}
-        return [source for source in everything.files if source.path not in seen]
+        return reachable_context(named, everything.files, _bytes_or_none)
 
     # -- per-file pass ------------------------------------------------------------------
 
@@ -1106,6 +1107,13 @@ def _referenced_modules(summary, modules: _ModuleFiles) -> set[str]:
             if prefix in modules:
                 found.add(prefix)
     return found
+
+
+def _bytes_or_none(source: SourcePath) -> bytes | None:
+    try:
+        return read_bytes(source.path)[0]
+    except SourceReadError:
+        return None
 
 
 def _same_module(hit: FileResult | None, source: SourcePath) -> FileResult | None:
