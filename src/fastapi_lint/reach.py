@@ -19,8 +19,7 @@ from collections.abc import Iterable
 from fastapi_lint.discovery import SourcePath
 
 _IMPORT = re.compile(
-    rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n#;]*)|import[ \t]+([^\n#;]+))",
-    re.MULTILINE,
+    rb"[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n#;]*)|import[ \t]+([^\n#;]+))"
 )
 _COMMENT = re.compile(rb"#[^\n]*")
 _NAME = re.compile(rb"[A-Za-z_][\w.]*")
@@ -37,7 +36,20 @@ def import_statements(data: bytes, module: str, is_package: bool) -> list[Statem
     relative imports made absolute from ``module``."""
     found: list[Statement] = []
     package = module if is_package else module.rpartition(".")[0]
-    for match in _IMPORT.finditer(data):
+    position = data.find(b"import")
+    while position >= 0:  # jump from one `import` to the next: most lines have none
+        start = data.rfind(b"\n", 0, position) + 1
+        end = data.find(b"\n", position)
+        end = len(data) if end < 0 else end
+        line = data[start:end]
+        if b"(" in line and b")" not in line:  # `from x import (` continued below
+            close = data.find(b")", end)
+            end = len(data) if close < 0 else close
+            line = data[start : end + 1]
+        position = data.find(b"import", end)
+        match = _IMPORT.match(line)
+        if match is None:
+            continue
         source, names, plain = match.groups()
         if plain is not None:
             for item in plain.split(b","):
@@ -138,8 +150,13 @@ def reachable_context(
             queue.append((source, new))
         chosen.add(source)
 
+    packaged: set[str] = set()
+
     def want_packages(module: str) -> None:
         """The packages above ``module``: named in resolution, nothing of them needed."""
+        if module in packaged:
+            return
+        packaged.add(module)
         parts = module.split(".")
         for cut in range(1, len(parts)):
             want(".".join(parts[:cut]), set())

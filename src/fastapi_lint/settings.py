@@ -102,7 +102,7 @@ class Settings:
         ``DEFAULT``), in order; package roots are found per file (``discovery.ModuleNamer``)."""
         from fastapi_lint.roots import CONFIGURED, DECLARED, DEFAULT, ImportRoot, declared_roots
 
-        found = []
+        found: list[ImportRoot] = []
         for kind in kinds:
             if kind == CONFIGURED and self.src_configured:
                 found.extend(ImportRoot(str(p), CONFIGURED, "`src` setting") for p in self.src)
@@ -112,7 +112,8 @@ class Settings:
                 if self._declared_roots is None:
                     self._declared_roots = declared_roots(Path(self.root))
                 found.extend(self._declared_roots)
-        return found
+        seen: set[str] = set()
+        return [r for r in found if not (r.path in seen or seen.add(r.path))]
 
     def detect_versions(self):
         """The FastAPI/Starlette/Pydantic versions of the checked project (read once)."""
