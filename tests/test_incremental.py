@@ -261,3 +261,31 @@ def test_a_run_from_another_directory_does_not_reuse_messages(project: Path) -> 
     again = Runner(settings, rules, cwd=inside).run(RunOptions(paths=[project], jobs=1))
     assert again.shortcut == "unchanged"
     assert run(project).shortcut == ""  # from the root again: not the snapshot of app/
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_fresh_files_are_cached_by_content_whichever_process_writes_them(
+    tmp_path: Path, jobs: int
+) -> None:
+    """An entry for a file modified just now keeps no timestamp (it is matched by content),
+    whether the main process or a worker writes it."""
+    import json
+
+    from fastapi_lint.cache import read_signed
+    from fastapi_lint.registry import select_rules
+    from fastapi_lint.runner import PARALLEL_THRESHOLD, Runner, RunOptions
+    from fastapi_lint.settings import load_settings
+
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    for index in range(PARALLEL_THRESHOLD + 3):
+        (tmp_path / f"m{index}.py").write_text(f"X = {index}\n")
+    settings = load_settings(tmp_path)
+    runner = Runner(settings, select_rules(settings.select, settings.ignore, []), cwd=tmp_path)
+    runner.run(RunOptions(paths=[tmp_path], jobs=jobs))
+    entries = list((settings.cache_dir).rglob("*"))
+    stored = [read_signed(p) for p in entries if p.is_file()]
+    mtimes = [
+        e[1][0] for e in stored if isinstance(e, list) and len(e) == 2 and str(e[0]).endswith(".py")
+    ]
+    assert len(mtimes) == PARALLEL_THRESHOLD + 3, json.dumps([str(p) for p in entries])
+    assert set(mtimes) == {0}

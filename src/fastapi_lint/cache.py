@@ -36,7 +36,15 @@ CACHEDIR_TAG = (
 _FORMAT = 5
 # Files modified less than this long ago are matched by content, never by timestamp: a write in
 # the same clock tick as the cached one would otherwise go unnoticed.
-_RACY_NS = 2_000_000_000
+RACY_NS = 2_000_000_000
+
+
+def settled_mtime(mtime_ns: int, now: int | None = None) -> int:
+    """The timestamp to store for a file: 0 when it was modified less than ``RACY_NS`` ago (a
+    second write within the file system's timestamp granularity, of the same size, would look
+    unchanged; such an entry is found by content digest only, as git does with "racily clean"
+    entries). The main process and the workers store through this one rule."""
+    return 0 if (time.time_ns() if now is None else now) - mtime_ns < RACY_NS else mtime_ns
 
 
 def _json_dumps(value: Any) -> bytes:
@@ -248,7 +256,7 @@ class ResultCache:
         if digest is None:
             if cached_mtime != mtime_ns or cached_size != size:
                 return None
-            if time.time_ns() - mtime_ns < _RACY_NS:
+            if settled_mtime(mtime_ns) == 0:
                 return None  # too recent to trust the timestamp: the caller compares content
         elif digest != cached_digest:
             return None
@@ -303,12 +311,7 @@ class ResultCache:
             self._loaded.pop(key, None)
 
     def put(self, key: str, mtime_ns: int, size: int, result: FileResult) -> None:
-        if time.time_ns() - mtime_ns < _RACY_NS:
-            # Modified just now: a second write within the file system's timestamp
-            # granularity, of the same size, would look unchanged. Such an entry is found
-            # by content digest only (as git does with "racily clean" entries).
-            mtime_ns = 0
-        entry = [mtime_ns, size, result.digest, result.to_data()]
+        entry = [settled_mtime(mtime_ns), size, result.digest, result.to_data()]
         if self._loaded is not None:
             self._loaded[key] = entry
         self._updated[key] = entry
@@ -371,9 +374,9 @@ class ResultCache:
                     "version": __version__,
                     "cwd": cwd,
                     # A timestamp too recent to trust is stored as 0: the next run then
-                    # compares that file's content (see _RACY_NS).
+                    # compares that file's content (see settled_mtime).
                     "files": {
-                        key: [0 if now - m < _RACY_NS else m, s, digests.get(key, "")]
+                        key: [settled_mtime(m, now), s, digests.get(key, "")]
                         for key, (m, s) in stats.items()
                     },
                     "reported": sorted(diagnostics),

@@ -168,12 +168,11 @@ def _check_batch(
         result_data = _interned(result.to_data())
         written = False
         if slot is not None and not result.internal_error:
-            from fastapi_lint.cache import write_signed
+            from fastapi_lint.cache import settled_mtime, write_signed
 
             try:
-                write_signed(
-                    slot.path, [slot.key, [slot.mtime_ns, slot.size, result.digest, result_data]]
-                )
+                entry = [settled_mtime(slot.mtime_ns), slot.size, result.digest, result_data]
+                write_signed(slot.path, [slot.key, entry])
                 written = True
             except (OSError, ValueError, TypeError, RecursionError):
                 pass  # best effort: the result stands, uncached

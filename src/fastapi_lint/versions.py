@@ -229,7 +229,7 @@ def detect_versions(
     import time
 
     from fastapi_lint import __version__
-    from fastapi_lint.cache import read_signed, write_signed
+    from fastapi_lint.cache import read_signed, settled_mtime, write_signed
     from fastapi_lint.hashing import blake2b
 
     stats = _input_stats(root)
@@ -252,7 +252,7 @@ def detect_versions(
     # Only into a cache directory a run has made (never create one here: the root may not
     # even be a directory), and never from a file written just now (it may change again
     # within its timestamp's granularity).
-    if cache_dir.is_dir() and all(now - stat[1] >= 2_000_000_000 for stat in stats):
+    if cache_dir.is_dir() and all(settled_mtime(stat[1], now) == stat[1] for stat in stats):
         found = [
             [v.package, v.version, v.exact, v.source, v.upper, v.upper_inclusive]
             for v in versions.found.values()
