@@ -13,7 +13,7 @@ import pytest
 from test_project_context import DEPS  # an async dependency that blocks
 
 from fastapi_lint.registry import select_rules
-from fastapi_lint.runner import Runner, RunOptions
+from fastapi_lint.runner import Runner, RunOptions, Shortcut
 from fastapi_lint.settings import load_settings
 
 HELPERS = """\
@@ -83,18 +83,18 @@ def edit(project: Path, name: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def check_step(project: Path, shortcut: str, paths: list[str] | None = None) -> list[tuple]:
+def check_step(project: Path, shortcut: Shortcut, paths: list[str] | None = None) -> list[tuple]:
     cached = run(project, paths)
     fresh = run(project, paths, use_cache=False)
     assert findings(cached) == findings(fresh)
-    assert cached.shortcut == shortcut
+    assert cached.shortcut is shortcut
     return findings(cached)
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     project = make_project(tmp_path)
-    assert run(project).shortcut == ""
+    assert run(project).shortcut is Shortcut.NONE
     return project
 
 
@@ -108,14 +108,14 @@ def test_body_edit_keeps_cross_module_findings_and_restated_messages(project: Pa
     # A comment in the helper: its summary is the same, but the route's finding names a line
     # of it (`load_rates() (app/helpers.py:5)`), so the project pass runs.
     edit(project, "app/helpers.py", "# a slow legacy client", "# slow: see the ticket")
-    assert check_step(project, shortcut="") == before
+    assert check_step(project, shortcut=Shortcut.NONE) == before
     # A module the project pass never reported on or pointed into.
     edit(project, "app/audit.py", "    return None", "    return {'event': event}")
-    assert check_step(project, shortcut="incremental") == before
+    assert check_step(project, shortcut=Shortcut.INCREMENTAL) == before
     # The dependency's own finding is found again, with the message the project pass gave it
     # (its role comes from `Depends(get_settings)` in another module).
     edit(project, "app/deps.py", "time.sleep(1)", "time.sleep(2)")
-    after = check_step(project, shortcut="incremental")
+    after = check_step(project, shortcut=Shortcut.INCREMENTAL)
     [message] = [m for path, code, _, _, m in after if path == "app/deps.py"]
     assert "dependency `get_settings`" in message
 
@@ -123,35 +123,35 @@ def test_body_edit_keeps_cross_module_findings_and_restated_messages(project: Pa
 def test_a_changed_summary_runs_the_project_pass(project: Path) -> None:
     # The helper no longer blocks: the route's cross-module finding must go.
     edit(project, "app/helpers.py", "    time.sleep(1)  # a slow legacy client\n", "")
-    after = check_step(project, shortcut="")
+    after = check_step(project, shortcut=Shortcut.NONE)
     assert "FAPI102" not in [code for _, code, _ in codes(after)]
 
 
 def test_a_file_with_project_findings_runs_the_project_pass(project: Path) -> None:
     # Lines shift in the module the project pass reported on: its positions must follow.
     edit(project, "app/routes.py", "app = FastAPI()\n", "app = FastAPI()\n\n\n# Rates.\n")
-    after = check_step(project, shortcut="")
+    after = check_step(project, shortcut=Shortcut.NONE)
     assert ("app/routes.py", "FAPI102", 14) in codes(after)
     # A noqa comment on the project finding is honoured too.
     edit(project, "app/routes.py", "return load_rates()", "return load_rates()  # noqa: FAPI102")
-    after = check_step(project, shortcut="")
+    after = check_step(project, shortcut=Shortcut.NONE)
     assert "FAPI102" not in [code for _, code, _ in codes(after)]
 
 
 def test_new_per_file_findings_in_a_changed_file(project: Path) -> None:
     edit(project, "app/routes.py", '    return {"code": code}', '    return {"code": code}\n')
-    check_step(project, shortcut="")  # routes.py had project findings
+    check_step(project, shortcut=Shortcut.NONE)  # routes.py had project findings
     edit(project, "app/helpers.py", "    return {}", "    open('rates.csv').read()\n    return {}")
     # The helper now calls open(): a new fact in its summary.
-    check_step(project, shortcut="")
+    check_step(project, shortcut=Shortcut.NONE)
     # A noqa comment on a per-file finding: the summary is the same.
     edit(project, "app/deps.py", "time.sleep(1)", "time.sleep(1)  # noqa: FAPI101")
-    after = check_step(project, shortcut="incremental")
+    after = check_step(project, shortcut=Shortcut.INCREMENTAL)
     assert "app/deps.py" not in [path for path, *_ in after]
     # Without it, the finding is back; its message was restated by the project pass, which
     # has not seen it since: the project pass runs.
     edit(project, "app/deps.py", "time.sleep(1)  # noqa: FAPI101", "time.sleep(1)")
-    after = check_step(project, shortcut="")
+    after = check_step(project, shortcut=Shortcut.NONE)
     assert ("app/deps.py", "FAPI101", 5) in codes(after)
 
 
@@ -161,33 +161,33 @@ def test_a_touched_file_with_the_same_content(project: Path) -> None:
         path = project / name
         stamp = time.time_ns() + 5_000_000_000
         os.utime(path, ns=(stamp, stamp))
-    assert check_step(project, shortcut="unchanged") == before
+    assert check_step(project, shortcut=Shortcut.UNCHANGED) == before
 
 
 def test_a_syntax_error_runs_the_project_pass(project: Path) -> None:
     edit(project, "app/helpers.py", "def load_rates():", "def load_rates(:")
-    after = check_step(project, shortcut="")
+    after = check_step(project, shortcut=Shortcut.NONE)
     assert ("app/helpers.py", "FAPI001", 4) in codes(after)
 
 
 def test_too_many_changed_files_run_the_project_pass(project: Path) -> None:
     for index in range(10):
         (project / "app" / f"extra_{index}.py").write_text("x = 1\n", encoding="utf-8")
-    check_step(project, shortcut="")  # new files: not the same set of files
+    check_step(project, shortcut=Shortcut.NONE)  # new files: not the same set of files
     for index in range(10):
         (project / "app" / f"extra_{index}.py").write_text("x = 2\n", encoding="utf-8")
-    check_step(project, shortcut="")
+    check_step(project, shortcut=Shortcut.NONE)
 
 
 def test_runs_on_different_named_files_do_not_share_findings(project: Path) -> None:
     """The last run reported on other files: its findings say nothing of these."""
-    deps = check_step(project, shortcut="", paths=["app/deps.py"])
+    deps = check_step(project, shortcut=Shortcut.NONE, paths=["app/deps.py"])
     assert [path for path, *_ in deps] == ["app/deps.py"]
-    routes = check_step(project, shortcut="", paths=["app/routes.py"])
+    routes = check_step(project, shortcut=Shortcut.NONE, paths=["app/routes.py"])
     assert ("app/routes.py", "FAPI102", 11) in codes(routes)
     # The same file again, unchanged: the last run's findings.
     again = run(project, ["app/routes.py"])
-    assert findings(again) == routes and again.shortcut == "unchanged"
+    assert findings(again) == routes and again.shortcut is Shortcut.UNCHANGED
 
 
 def test_an_entry_written_since_by_another_run_is_not_trusted(project: Path) -> None:
@@ -208,7 +208,7 @@ def test_an_entry_written_since_by_another_run_is_not_trusted(project: Path) -> 
     st = path.stat()
     cache.put("app/helpers.py", st.st_mtime_ns, st.st_size, result)
     cache.save()
-    after = check_step(project, shortcut="")
+    after = check_step(project, shortcut=Shortcut.NONE)
     assert "FAPI102" not in [code for _, code, _ in codes(after)]
 
 
@@ -245,7 +245,7 @@ def test_random_edits_of_the_showcase_report_what_a_fresh_run_reports(tmp_path: 
         cached = run(project)
         assert findings(cached) == findings(run(project, use_cache=False))
         shortcuts.add(cached.shortcut)
-    assert "incremental" in shortcuts and "" in shortcuts
+    assert Shortcut.INCREMENTAL in shortcuts and Shortcut.NONE in shortcuts
 
 
 def test_a_run_from_another_directory_does_not_reuse_messages(project: Path) -> None:
@@ -255,12 +255,12 @@ def test_a_run_from_another_directory_does_not_reuse_messages(project: Path) -> 
     rules = select_rules(settings.select, settings.ignore, settings.extend_select)
     inside = project / "app"
     result = Runner(settings, rules, cwd=inside).run(RunOptions(paths=[project], jobs=1))
-    assert result.shortcut == ""
+    assert result.shortcut is Shortcut.NONE
     [message] = [d.message for _, d in result.diagnostics if d.code == "FAPI102"]
     assert "(helpers.py:5)" in message
     again = Runner(settings, rules, cwd=inside).run(RunOptions(paths=[project], jobs=1))
-    assert again.shortcut == "unchanged"
-    assert run(project).shortcut == ""  # from the root again: not the snapshot of app/
+    assert again.shortcut is Shortcut.UNCHANGED
+    assert run(project).shortcut is Shortcut.NONE  # from the root again: not the snapshot of app/
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

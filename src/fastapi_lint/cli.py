@@ -249,7 +249,7 @@ def _check(
     verbose,
 ) -> int:
     from fastapi_lint.report import Entry, ReportContext, render_chunks
-    from fastapi_lint.runner import Runner, RunOptions
+    from fastapi_lint.runner import Runner, RunOptions, Shortcut
     from fastapi_lint.settings import ConfigError, load_settings, override_selectors
 
     use_stdin = paths == [Path("-")] or (stdin_filename is not None and not paths)
@@ -362,9 +362,9 @@ def _check(
             f"{len(result.outcomes)} files{context}: {result.files_checked} checked, "
             f"{result.files_cached} from cache"
         )
-        if result.shortcut == "unchanged":
+        if result.shortcut is Shortcut.UNCHANGED:
             _verbose("nothing changed since the last run: its findings stand")
-        elif result.shortcut == "incremental":
+        elif result.shortcut is Shortcut.INCREMENTAL:
             _verbose("project pass skipped: the changed files' module summaries are the same")
         for note in result.notes:
             _verbose(note)

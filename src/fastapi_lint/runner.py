@@ -4,6 +4,7 @@ run the project pass over the module summaries, apply fixes, and hand the result
 
 from __future__ import annotations
 
+import enum
 import gc
 import os
 import sys
@@ -111,6 +112,14 @@ class FileOutcome:
     fix_error: str | None = None
 
 
+class Shortcut(enum.Enum):
+    """How a run reused the last run's findings."""
+
+    NONE = "none"  # it did not
+    UNCHANGED = "unchanged"  # no file's content changed since: its findings stand
+    INCREMENTAL = "incremental"  # only the changed files checked, no project pass
+
+
 @dataclass(slots=True)
 class RunResult:
     outcomes: list[FileOutcome]
@@ -120,9 +129,7 @@ class RunResult:
     files_checked: int = 0
     files_cached: int = 0
     context_files: int = 0  # project files analyzed for cross-module facts only
-    # How the last run's findings were reused: "" (not), "unchanged" (no file's content
-    # changed since), "incremental" (only the changed files checked, no project pass).
-    shortcut: str = ""
+    shortcut: Shortcut = Shortcut.NONE  # how the last run's findings were reused
     notes: list[str] = field(default_factory=list)  # said under --verbose
     resolution: Resolution | None = None  # imports of first-party names that resolved
 
@@ -348,7 +355,7 @@ class Runner:
                         files_checked=len(self.rechecked),
                         files_cached=len(stats) - len(self.rechecked),
                         context_files=len(context),
-                        shortcut="incremental" if self.rechecked else "unchanged",
+                        shortcut=Shortcut.INCREMENTAL if self.rechecked else Shortcut.UNCHANGED,
                     )
                 prechecked = quick
         cached = 0
