@@ -93,3 +93,32 @@ def test_only_what_the_named_files_reach_and_the_apps_that_mount_them_is_parsed(
         for o, d in whole.diagnostics
         if o.source.display == "app/api/orders.py"
     ]
+
+
+def test_a_package_brings_only_the_names_asked_of_it(tmp_path: Path) -> None:
+    """`from models import User` and `import models; models.orders.Order` need the modules that
+    give those names, not every module the package's __init__ imports."""
+    from fastapi_lint.discovery import discover
+    from fastapi_lint.reach import reachable_context
+    from fastapi_lint.settings import load_settings
+
+    files = {
+        "models/__init__.py": "".join(f"from .m{i} import M{i}\n" for i in range(20))
+        + "from .user import User\nfrom . import orders\n",
+        **{f"models/m{i}.py": f"class M{i}: ...\n" for i in range(20)},
+        "models/user.py": "from models.base import Base\n\nclass User(Base): ...\n",
+        "models/base.py": "class Base: ...\n",
+        "models/orders.py": "class Order: ...\n",
+        "routes.py": "from models import User\nimport models\n\nx = models.orders.Order\n",
+    }
+    project = make_project(tmp_path, files)
+    settings = load_settings(project)
+    everything = discover([project], settings, project).files
+    named = [s for s in everything if s.module == "routes"]
+    context = reachable_context(named, everything, lambda s: s.path.read_bytes())
+    assert sorted(s.module for s in context) == [
+        "models",
+        "models.base",
+        "models.orders",
+        "models.user",
+    ]

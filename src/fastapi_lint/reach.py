@@ -26,9 +26,11 @@ _NAME = re.compile(rb"[A-Za-z_][\w.]*")
 _ROUTER_INCLUSION = b"include_router"
 
 
-# What a statement imports: ``import a.b`` is ("a.b", None, None); ``from a import b as c`` is
-# ("a", "b", "c"); ``from a import *`` is ("a", "*", "*").
-Statement = tuple[str, str | None, str | None]
+# What a statement imports: ``import a.b`` is ("a.b", None, None, {the names the module reads
+# as ``a.b.<name>``}); ``from a import b as c`` is ("a", "b", "c", {}); ``from a import *`` is
+# ("a", "*", "*", {}).
+Statement = tuple[str, str | None, str | None, frozenset[str]]
+_NOTHING: frozenset[str] = frozenset()
 
 
 def import_statements(data: bytes, module: str, is_package: bool) -> list[Statement]:
@@ -55,7 +57,10 @@ def import_statements(data: bytes, module: str, is_package: bool) -> list[Statem
             for item in plain.split(b","):
                 name = _NAME.match(item.strip())
                 if name:
-                    found.append((name.group().decode("ascii", "replace"), None, None))
+                    bound = item.rpartition(b" as ")[2].strip() if b" as " in item else name.group()
+                    read = re.finditer(rb"(?<![\w.])" + re.escape(bound) + rb"\.(\w+)", data)
+                    used = frozenset(m.group(1).decode("ascii", "replace") for m in read)
+                    found.append((name.group().decode("ascii", "replace"), None, None, used))
             continue
         text = source.decode("ascii", "replace")
         level = len(text) - len(text.lstrip("."))
@@ -69,13 +74,13 @@ def import_statements(data: bytes, module: str, is_package: bool) -> list[Statem
         for item in _COMMENT.sub(b"", names).strip(b"()").split(b","):
             item = item.strip()
             if item == b"*":
-                found.append((target, "*", "*"))
+                found.append((target, "*", "*", _NOTHING))
                 continue
             name = _NAME.match(item)
             if name:
                 member = name.group().decode("ascii", "replace")
                 alias = item.rpartition(b" as ")[2].strip().decode("ascii", "replace")
-                found.append((target, member, alias if b" as " in item else member))
+                found.append((target, member, alias if b" as " in item else member, _NOTHING))
     return found
 
 
@@ -83,7 +88,7 @@ def imported_modules(data: bytes, module: str, is_package: bool) -> set[str]:
     """Every module name an import statement of ``data`` may load: the module, each of its
     parent packages, and ``package.name`` for ``from package import name``."""
     found: set[str] = set()
-    for target, member, _ in import_statements(data, module, is_package):
+    for target, member, _, _ in import_statements(data, module, is_package):
         _add(found, target)
         if member is not None and member != "*":
             found.add(f"{target}.{member}" if target else member)
@@ -167,12 +172,14 @@ def reachable_context(
         source, names = queue.pop()
         statements = scan(source)[0]
         selective = source.is_package and names is not _ALL
-        for target, member, alias in statements:
+        for target, member, alias, used in statements:
             if selective and not (alias == "*" or alias in names):
                 continue
             want_packages(target)
-            if member is None:
-                want(target, _ALL)
+            if member is None:  # `import a.b`: what the module reads as `a.b.<name>`
+                want(target, set(used))
+                for name in used:
+                    want(f"{target}.{name}", _ALL)
             elif member == "*":
                 want(target, _ALL if names is _ALL else set(names))
             else:
@@ -193,7 +200,7 @@ def reachable_context(
             statements, includes_routers = scan(source)
             if (first or includes_routers) and any(
                 target in targets or f"{target}.{member}" in targets
-                for target, member, _ in statements
+                for target, member, _, _ in statements
             ):
                 added.append(source)
         first = False
