@@ -33,9 +33,13 @@ Statement = tuple[str, str | None, str | None, frozenset[str]]
 _NOTHING: frozenset[str] = frozenset()
 
 
-def import_statements(data: bytes, module: str, is_package: bool) -> list[Statement]:
+def import_statements(
+    data: bytes, module: str, is_package: bool, tops: frozenset[str] | None = None
+) -> list[Statement]:
     """The imports of ``data`` (any indentation: imports inside functions count), with
-    relative imports made absolute from ``module``."""
+    relative imports made absolute from ``module``. The names read as ``a.b.<name>`` are
+    collected for ``import a.b`` when ``a`` is one of ``tops`` (the project's top-level
+    packages; all when None)."""
     found: list[Statement] = []
     package = module if is_package else module.rpartition(".")[0]
     position = data.find(b"import")
@@ -57,10 +61,14 @@ def import_statements(data: bytes, module: str, is_package: bool) -> list[Statem
             for item in plain.split(b","):
                 name = _NAME.match(item.strip())
                 if name:
-                    bound = item.rpartition(b" as ")[2].strip() if b" as " in item else name.group()
-                    read = re.finditer(rb"(?<![\w.])" + re.escape(bound) + rb"\.(\w+)", data)
-                    used = frozenset(m.group(1).decode("ascii", "replace") for m in read)
-                    found.append((name.group().decode("ascii", "replace"), None, None, used))
+                    target = name.group().decode("ascii", "replace")
+                    used = _NOTHING
+                    if tops is None or target.partition(".")[0] in tops:
+                        bound = (
+                            item.rpartition(b" as ")[2].strip() if b" as " in item else name.group()
+                        )
+                        used = _attributes(data, bound)
+                    found.append((target, None, None, used))
             continue
         text = source.decode("ascii", "replace")
         level = len(text) - len(text.lstrip("."))
@@ -82,6 +90,24 @@ def import_statements(data: bytes, module: str, is_package: bool) -> list[Statem
                 alias = item.rpartition(b" as ")[2].strip().decode("ascii", "replace")
                 found.append((target, member, alias if b" as " in item else member, _NOTHING))
     return found
+
+
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.")
+_ATTRIBUTE = re.compile(rb"[A-Za-z_]\w*")
+
+
+def _attributes(data: bytes, bound: bytes) -> frozenset[str]:
+    """The names ``data`` reads as ``<bound>.<name>``."""
+    found = set()
+    needle = bound + b"."
+    position = data.find(needle)
+    while position >= 0:
+        if position == 0 or data[position - 1] not in _WORD:
+            match = _ATTRIBUTE.match(data, position + len(needle))
+            if match:
+                found.add(match.group().decode("ascii", "replace"))
+        position = data.find(needle, position + len(needle))
+    return frozenset(found)
 
 
 def imported_modules(data: bytes, module: str, is_package: bool) -> set[str]:
@@ -117,6 +143,7 @@ def reachable_context(
     named_paths = {source.path for source in named}
     others = [source for source in everything if source.path not in named_paths]
     by_module = {source.module: source for source in others}
+    tops = frozenset(module.partition(".")[0] for module in by_module)
     scanned: dict[SourcePath, tuple[list[Statement], bool]] = {}
 
     def scan(source: SourcePath) -> tuple[list[Statement], bool]:
@@ -127,7 +154,7 @@ def reachable_context(
                 ([], False)
                 if data is None
                 else (
-                    import_statements(data, source.module, source.is_package),
+                    import_statements(data, source.module, source.is_package, tops),
                     _ROUTER_INCLUSION in data,
                 )
             )
