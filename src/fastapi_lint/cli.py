@@ -77,6 +77,13 @@ def main() -> None:
     default=None,
     help="Write the report to this file.",
 )
+@click.option(
+    "--event-loop-contexts",
+    "event_loop_contexts",
+    multiple=True,
+    help="Where the event-loop rules report: served, unknown (the default), startup, "
+    "command-line, tests, or all (comma-separated).",
+)
 @click.option("--statistics", is_flag=True, help="Show counts per rule instead of each finding.")
 @click.option("--show-fixes", is_flag=True, help="List the fixes that were applied.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain.")
@@ -150,6 +157,7 @@ def check(
     extend_select,
     output_format,
     output_file,
+    event_loop_contexts,
     statistics,
     show_fixes,
     exit_zero,
@@ -183,6 +191,7 @@ def check(
             extend_select=list(extend_select),
             output_format=output_format,
             output_file=output_file,
+            event_loop_contexts=list(event_loop_contexts),
             statistics=statistics,
             show_fixes=show_fixes,
             exit_zero=exit_zero,
@@ -231,6 +240,7 @@ def _check(
     extend_select,
     output_format,
     output_file,
+    event_loop_contexts,
     statistics,
     show_fixes,
     exit_zero,
@@ -250,7 +260,12 @@ def _check(
 ) -> int:
     from fastapi_lint.report import Entry, ReportContext, render_chunks
     from fastapi_lint.runner import Runner, RunOptions, Shortcut
-    from fastapi_lint.settings import ConfigError, load_settings, override_selectors
+    from fastapi_lint.settings import (
+        ConfigError,
+        load_settings,
+        override_selectors,
+        validate_cli_contexts,
+    )
 
     use_stdin = paths == [Path("-")] or (stdin_filename is not None and not paths)
     if not use_stdin and Path("-") in paths:
@@ -290,6 +305,10 @@ def _check(
             extend_fixable=extend_fixable,
             unfixable=unfixable,
         )
+        if event_loop_contexts:
+            settings.event_loop_contexts = validate_cli_contexts(
+                "--event-loop-contexts", event_loop_contexts
+            )
     except ConfigError as exc:
         click.echo(f"fastapi-lint: error: {exc}", err=True)
         return EXIT_ERROR
@@ -366,8 +385,6 @@ def _check(
             _verbose("nothing changed since the last run: its findings stand")
         elif result.shortcut is Shortcut.INCREMENTAL:
             _verbose("project pass skipped: the changed files' module summaries are the same")
-        for note in result.notes:
-            _verbose(note)
         for stage, seconds in result.timings.items():
             _verbose(f"time {stage}: {seconds:.3f}s")
         _verbose(
@@ -531,6 +548,7 @@ def _show_settings(settings) -> None:
         ("unsafe-fixes", settings.unsafe_fixes),
         ("extend-blocking-calls", settings.extend_blocking_calls),
         ("allowed-blocking-calls", settings.allowed_blocking_calls),
+        ("event-loop-contexts", settings.event_loop_contexts),
         ("versions", versions.describe()),
     ]
     for key, item in lines:

@@ -39,6 +39,9 @@ class Table(BaseModel):
     unsafe_fixes: bool | None = None
     extend_blocking_calls: list[str] = Field(default_factory=list)
     allowed_blocking_calls: list[str] = Field(default_factory=list)
+    event_loop_contexts: (
+        list[Literal["served", "unknown", "startup", "command-line", "tests", "all"]] | None
+    ) = None
     fastapi_version: str | None = None
     starlette_version: str | None = None
     pydantic_version: str | None = None

@@ -115,6 +115,8 @@ class Project:
         self.memo: dict[str, Any] = {}
         # The run's settings (set by the runner; None in tests that build a Project directly).
         self.settings: Any = None
+        # Lines for `--verbose` that rules add about the project pass.
+        self.notes: list[str] = []
 
     def release(self) -> None:
         """Forget everything. Rule facts in ``memo`` may point back at the project (a cycle
@@ -459,10 +461,16 @@ def run_project_rules(
     return results
 
 
+# The message a rule's ``refine`` gives a per-file finding that the project pass withdraws
+# (an event-loop finding in a context the run does not report): the runner drops it.
+WITHDRAWN = ""
+
+
 def refine_diagnostics(
     project: Project, rules_by_code: dict[str, Rule], diagnostics: list[Diagnostic]
 ) -> list[Diagnostic]:
-    """Let rules restate per-file messages with project knowledge (roles named elsewhere)."""
+    """Let rules restate per-file messages with project knowledge (roles named elsewhere), or
+    withdraw them (message ``WITHDRAWN``); the list keeps one entry per diagnostic."""
     refined = []
     for diagnostic in diagnostics:
         rule = rules_by_code.get(diagnostic.code)

@@ -25,7 +25,7 @@ from fastapi_lint.discovery import (
 )
 from fastapi_lint.fixes import MAX_ROUNDS, applicable, apply_fixes, compiles
 from fastapi_lint.globs import PerFileIgnores
-from fastapi_lint.project import Project, refine_diagnostics, run_project_rules
+from fastapi_lint.project import WITHDRAWN, Project, refine_diagnostics, run_project_rules
 from fastapi_lint.reach import reachable_context
 from fastapi_lint.registry import Rule, quiet_for_versions
 from fastapi_lint.results import (
@@ -430,6 +430,7 @@ class Runner:
                     recheck=outcome.source in from_cache,
                 )
         timings["fixes"] = time.perf_counter() - t0
+        notes = list(project.notes)
         project.release()
 
         if cache is not None:
@@ -453,7 +454,7 @@ class Runner:
             files_checked=len(todo) + checked_before,
             files_cached=cached,
             context_files=len(context),
-            notes=self.notes,
+            notes=[*self.notes, *notes],
             resolution=self.resolution,
         )
 
@@ -534,7 +535,7 @@ class Runner:
                     if restated is None:
                         return results
                     self._record_refinements(outcome, restated)
-                    outcome.diagnostics = self._filter(source, restated)
+                    outcome.diagnostics = self._filter(source, _kept(restated))
                 else:
                     outcome.diagnostics = snapshot.diagnostics(key)
                 outcomes.append(outcome)
@@ -752,6 +753,7 @@ class Runner:
                 project, self.rules_by_code, outcome.result.diagnostics
             )
             self._record_refinements(outcome, diagnostics)
+            diagnostics = _kept(diagnostics)
             diagnostics.extend(project_diagnostics.get(outcome.result.path, ()))
             outcome.diagnostics = self._filter(outcome.source, diagnostics)
         return project
@@ -1153,3 +1155,8 @@ def _mp_context():
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
+
+
+def _kept(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The refined findings the project pass did not withdraw (see ``project.WITHDRAWN``)."""
+    return [d for d in diagnostics if d.message != WITHDRAWN]

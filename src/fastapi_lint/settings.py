@@ -57,6 +57,16 @@ DEFAULT_EXCLUDE = (
 )
 
 
+# The execution contexts of the event-loop rules (`rules/event_loop/contexts.py`).
+EVENT_LOOP_CONTEXTS = ("served", "unknown", "startup", "command-line", "tests")
+DEFAULT_EVENT_LOOP_CONTEXTS = ("served", "unknown")
+
+
+def expand_contexts(values: list[str]) -> list[str]:
+    """``all`` stands for every context."""
+    return list(EVENT_LOOP_CONTEXTS) if "all" in values else sorted(set(values))
+
+
 class ConfigError(Exception):
     """A configuration problem, already phrased for the user."""
 
@@ -91,6 +101,10 @@ class Settings:
     unsafe_fixes: bool | None = None
     extend_blocking_calls: list[str] = field(default_factory=list)
     allowed_blocking_calls: list[str] = field(default_factory=list)
+    # Where the event-loop rules report (see `rules/event_loop/contexts.py`).
+    event_loop_contexts: list[str] = field(
+        default_factory=lambda: list(DEFAULT_EVENT_LOOP_CONTEXTS)
+    )
     # `fastapi-version` etc.: override what the project's lock and requirement files say.
     version_overrides: dict[str, str] = field(default_factory=dict)
     # Detected from the project root when the run starts (see `versions.py`).
@@ -147,6 +161,7 @@ class Settings:
             "rules": [rule.code for rule in rules],
             "extend_blocking_calls": sorted(self.extend_blocking_calls),
             "allowed_blocking_calls": sorted(self.allowed_blocking_calls),
+            "event_loop_contexts": sorted(self.event_loop_contexts),
             "src": [str(p) for p in self.src],
             "declared_roots": [r.path for r in self.import_roots("declared")],
             "per_file_ignores": self.per_file_ignores,
@@ -303,6 +318,8 @@ _EXPECTED = {
     "unsafe-fixes": "true or false",
     "extend-blocking-calls": "a list of qualified-name patterns such as `mycorp.storage.*`",
     "allowed-blocking-calls": "a list of qualified-name patterns",
+    "event-loop-contexts": "a list of "
+    + ", ".join(f'"{c}"' for c in (*EVENT_LOOP_CONTEXTS, "all")),
     "fastapi-version": 'a version string such as "0.115.0"',
     "starlette-version": 'a version string such as "0.41.0"',
     "pydantic-version": 'a version string such as "2.9.0"',
@@ -389,6 +406,8 @@ def _apply(settings: Settings, table: SimpleNamespace) -> None:
     settings.unsafe_fixes = table.unsafe_fixes
     settings.extend_blocking_calls = table.extend_blocking_calls
     settings.allowed_blocking_calls = table.allowed_blocking_calls
+    if table.event_loop_contexts is not None:
+        settings.event_loop_contexts = expand_contexts(table.event_loop_contexts)
     settings.version_overrides = {
         package: value
         for package, value in (
@@ -446,3 +465,20 @@ def validate_cli_selectors(option: str, values: list[str]) -> list[str]:
                 )
             result.append(part)
     return result
+
+
+def validate_cli_contexts(option: str, values: list[str]) -> list[str]:
+    """``--event-loop-contexts served,startup`` (repeatable, comma-separated)."""
+    result = []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip().lower()
+            if not part:
+                continue
+            if part not in (*EVENT_LOOP_CONTEXTS, "all"):
+                raise ConfigError(
+                    f"{option}: unknown context `{part}`; expected "
+                    + ", ".join(f"`{c}`" for c in (*EVENT_LOOP_CONTEXTS, "all"))
+                )
+            result.append(part)
+    return expand_contexts(result)

@@ -299,6 +299,16 @@ def catalog_from(ctx) -> Catalog:
     )
 
 
+def catalog_for_project(project) -> Catalog:
+    """The catalog of a project pass (the run's settings; built-in rows without them)."""
+    settings = project.settings
+    if settings is None:
+        return catalog_for((), ())
+    return catalog_for(
+        tuple(settings.extend_blocking_calls), tuple(settings.allowed_blocking_calls)
+    )
+
+
 # -- FAPI103: synchronous SQLAlchemy -------------------------------------------------------
 
 # Methods of synchronous SQLAlchemy objects that talk to the database.

@@ -8,7 +8,11 @@ summary as typed facts:
 * ``loop-call``: a call a function makes to a project candidate (anything but builtins and the
   standard library) — every such call in an ``async def``, and in sync functions the ones whose
   coroutine would be dropped — with the fixes prepared while the tree is at hand;
-* ``convertible``: an async function that awaits nothing, with its ``async def`` -> ``def`` fix.
+* ``convertible``: an async function that awaits nothing, with its ``async def`` -> ``def`` fix;
+* ``loop-entry``: where a coroutine function starts a loop of its own (``asyncio.run(main())``,
+  ``loop.run_until_complete(...)``), is started as a task (``asyncio.create_task(work())``), or
+  is a command of a command-line framework (``@app.command()`` of typer, click, cyclopts;
+  ``fire.Fire(main)``): the entry points of the execution contexts (see ``contexts.py``).
 """
 
 from __future__ import annotations
@@ -68,6 +72,113 @@ class ConvertibleFact:
     fix: Fix | None = None
 
 
+@fact_type("loop-entry")
+@dataclass(slots=True)
+class EntryFact:
+    function: str  # module-relative qualname of the function making it ("" at module level)
+    target: str  # what runs: the coroutine function's qualname (a command: module-relative)
+    kind: str  # "own-loop", "task" or "command"
+    via: str  # the API: "asyncio.run", "run_until_complete", "typer.Typer.command"...
+    span: Span
+
+
+# Calls that run a coroutine on a new event loop of their own (not the server's).
+OWN_LOOP_RUNNERS = frozenset(
+    {"asyncio.run", "anyio.run", "trio.run", "uvloop.run", "asyncio.Runner.run", "asyncer.runnify"}
+)
+OWN_LOOP_METHODS = frozenset({"run_until_complete"})
+# Calls that start a coroutine as a task on the running loop.
+TASK_STARTERS = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
+TASK_METHODS = frozenset({"create_task", "ensure_future"})
+# Command-line frameworks: a decorator of one of these packages (``click.command``,
+# ``typer.Typer.command``, ``cyclopts.App.command``...) makes the function a command.
+COMMAND_PACKAGES = ("typer.", "click.", "asyncclick.", "rich_click.", "cyclopts.", "cloup.")
+COMMAND_DECORATORS = frozenset(
+    {"command", "callback", "group", "default", "meta", "result_callback"}
+)
+COMMAND_CALLS = frozenset({"fire.Fire"})
+
+
+def is_command_decorator(name: str | None) -> bool:
+    """``typer.Typer.command``, ``click.command``, ``cyclopts.App.default``..."""
+    if not name or not name.startswith(COMMAND_PACKAGES):
+        return False
+    return name.rpartition(".")[2] in COMMAND_DECORATORS
+
+
+def _entry_call(ctx: FileContext, call: cst.Call, target: str | None) -> tuple[str, str] | None:
+    """(kind, API) when ``call`` runs its first argument on its own loop or as a task."""
+    method = call.func.attr.value if isinstance(call.func, cst.Attribute) else None
+    if target in OWN_LOOP_RUNNERS or method in OWN_LOOP_METHODS:
+        return "own-loop", target if target in OWN_LOOP_RUNNERS else f"{method}"
+    if target in TASK_STARTERS or method in TASK_METHODS:
+        return "task", target if target in TASK_STARTERS else f"{method}"
+    if target in COMMAND_CALLS:
+        return "command", target
+    return None
+
+
+_ENTRY_NAMES = frozenset(
+    {
+        *(name.rpartition(".")[2] for name in OWN_LOOP_RUNNERS | TASK_STARTERS | COMMAND_CALLS),
+        *OWN_LOOP_METHODS,
+        *TASK_METHODS,
+    }
+)
+
+
+def _last_name(func: cst.BaseExpression) -> str | None:
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else None
+
+
+def _record_entry(ctx: FileContext, call: cst.Call, frame, target: str | None) -> None:
+    found = _entry_call(ctx, call, target)
+    if found is None or not call.args or call.args[0].keyword is not None:
+        return
+    argument = call.args[0].value
+    if isinstance(argument, cst.Call):
+        runs = ctx.call_target(argument, frame)
+    elif isinstance(argument, (cst.Name, cst.Attribute)):
+        runs = ctx.qualname(argument, frame)
+    else:
+        return
+    if runs is None:
+        return
+    executing = frame.executing_function
+    caller = executing.function.qualname if executing is not None and executing.function else ""
+    ctx.summary.add_fact(
+        "loop-entry", EntryFact(caller, runs, found[0], found[1], ctx.lazy_span(call))
+    )
+
+
+def _record_commands(ctx: FileContext) -> None:
+    for function in ctx.walk.functions:
+        for decorator in function.node.decorators:
+            expression = decorator.decorator
+            if isinstance(expression, cst.Call):
+                name = ctx.call_target(expression, function.parent)
+            elif isinstance(expression, cst.Attribute):
+                owner = ctx.resolver.infer_type(expression.value, function.parent)
+                name = (
+                    f"{owner}.{expression.attr.value}"
+                    if owner
+                    else ctx.qualname(expression, function.parent)
+                )
+            else:
+                name = ctx.qualname(expression, function.parent)
+            if name is None or name.rpartition(".")[2] not in COMMAND_DECORATORS:
+                continue
+            ctx.summary.add_fact(
+                "loop-entry",
+                EntryFact(
+                    "", function.qualname, "command", name, ctx.lazy_span(function.node.name)
+                ),
+            )
+            break
+
+
 def is_candidate(target: str) -> bool:
     """A call worth following across modules: not a builtin, not the standard library."""
     return "." in target and target.partition(".")[0] not in STDLIB_MODULES
@@ -99,7 +210,10 @@ def collect(ctx: FileContext) -> None:
     ctx.state["event-loop:collected"] = True
     catalog = catalog_from(ctx)
     summary = ctx.summary
+    _record_commands(ctx)
     for call, frame in ctx.walk.calls:
+        if call.args and _last_name(call.func) in _ENTRY_NAMES:
+            _record_entry(ctx, call, frame, ctx.call_target(call, frame))
         executing = frame.executing_function
         if executing is None or executing.function is None:
             continue

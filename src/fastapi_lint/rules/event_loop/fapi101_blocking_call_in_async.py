@@ -5,9 +5,14 @@ from __future__ import annotations
 from fastapi_lint.context import FileContext, PendingFix
 from fastapi_lint.lazy import cst
 from fastapi_lint.registry import FixAvailability, Rule
-from fastapi_lint.rules.event_loop import facts
+from fastapi_lint.rules.event_loop import contexts, facts
 from fastapi_lint.rules.event_loop import fixes as event_loop_fixes
-from fastapi_lint.rules.event_loop.catalog import SLEEP, BlockingApi, catalog_from
+from fastapi_lint.rules.event_loop.catalog import (
+    SLEEP,
+    BlockingApi,
+    catalog_for_project,
+    catalog_from,
+)
 
 # Sockets can be switched to non-blocking mode, where these methods never wait.
 NON_BLOCKING_CAPABLE = ("socket.socket.", "ssl.SSLSocket.")
@@ -86,18 +91,14 @@ class BlockingCallInAsync(Rule):
         facts.collect(ctx)
 
     def refine(self, diagnostic, project):
-        # A dependency declared here but used with `Depends()` in another module.
-        function = project.function(diagnostic.data.get("function", ""))
-        if function is None or function.function.routes:
-            return diagnostic
-        plain = f"async function `{function.function.qualname}`"
-        described = function.describe()
-        if plain in diagnostic.message and described != plain:
-            message = diagnostic.message.replace(plain, described, 1).replace(
-                facts.who_waits(plain), facts.who_waits(described), 1
-            )
-            return diagnostic.with_message(message)
-        return diagnostic
+        """Withdrawn in a context the run does not report; else the function named with its
+        role (a dependency used with `Depends()` in another module) and context."""
+        return contexts.refine_blocking(diagnostic, project, self._message)
+
+    @staticmethod
+    def _message(project, target: str, where: str, waits: str, function) -> str | None:
+        api = catalog_for_project(project).match(target)
+        return blocking_message(target, where, api, waits) if api is not None else None
 
     def check_module(self, module, project, report) -> None:
         """Calls on library objects created in another module (``from app.http import client``)."""
@@ -109,17 +110,21 @@ class BlockingCallInAsync(Rule):
             if target is None:
                 continue
             if catalog is None:
-                from fastapi_lint.rules.event_loop.catalog import Catalog
-
-                catalog = Catalog()
+                catalog = catalog_for_project(project)
             api = catalog.match(target)
             if api is None:
                 continue
             function = project.function(module.qualify(fact.function))
-            describe = function.describe() if function else f"`{fact.function}`"
+            if function is not None and not contexts.is_reported(project, function.qualname):
+                continue
             report.report(
                 fact.span,
-                blocking_message(target, describe, api),
+                blocking_message(
+                    target,
+                    contexts.describe(project, function, f"`{fact.function}`"),
+                    api,
+                    contexts.who_waits(project, function),
+                ),
                 fix=fact.wrap_fix,
                 data={"function": module.qualify(fact.function), "target": target},
             )
@@ -134,8 +139,8 @@ class BlockingCallInAsync(Rule):
         )
 
 
-def blocking_message(target: str, where: str, api: BlockingApi) -> str:
+def blocking_message(target: str, where: str, api: BlockingApi, waits: str | None = None) -> str:
     return (
         f"Blocking call `{target}()` in {where}: it stops the event loop, and "
-        f"{facts.who_waits(where)}; {api.category.remedy}"
+        f"{waits or facts.who_waits(where)}; {api.category.remedy}"
     )

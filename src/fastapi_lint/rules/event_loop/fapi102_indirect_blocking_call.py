@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi_lint.context import FileContext
 from fastapi_lint.registry import FixAvailability, Rule
-from fastapi_lint.rules.event_loop import facts
+from fastapi_lint.rules.event_loop import contexts, facts
 from fastapi_lint.rules.event_loop.chains import blocking_graph, describe_chain
 
 
@@ -30,13 +30,15 @@ class IndirectBlockingCall(Rule):
             if not graph.blocks(callee.qualname):
                 continue
             caller = project.function(module.qualify(fact.function))
-            where = caller.describe() if caller is not None else f"`{fact.function}`"
+            if caller is not None and not contexts.is_reported(project, caller.qualname):
+                continue
+            where = contexts.describe(project, caller, f"`{fact.function}`")
             chain = describe_chain(graph.chain(callee.qualname))
             report.report(
                 fact.span,
                 f"`{callee.function.name}()` blocks the event loop in {where}: {chain}; "
-                f"{facts.who_waits(where)}. Run it with `await run_in_threadpool(...)` or make "
-                "the chain async",
+                f"{contexts.who_waits(project, caller)}. Run it with "
+                "`await run_in_threadpool(...)` or make the chain async",
                 fix=fact.wrap_fix,
                 data={"function": module.qualify(fact.function), "callee": callee.qualname},
             )

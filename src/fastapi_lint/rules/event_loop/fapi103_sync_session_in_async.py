@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi_lint.context import FileContext
 from fastapi_lint.lazy import cst
 from fastapi_lint.registry import FixAvailability, Rule
-from fastapi_lint.rules.event_loop import facts
+from fastapi_lint.rules.event_loop import contexts, facts
 from fastapi_lint.rules.event_loop import fixes as event_loop_fixes
 from fastapi_lint.rules.event_loop.catalog import sync_database_call
 
 
-def _message(target: str, kind: str, where: str, can_be_def: bool) -> str:
+def _message(target: str, kind: str, where: str, can_be_def: bool, waits: str | None = None) -> str:
     method = target.rpartition(".")[2]
     # A plain `def` helps only where FastAPI then uses the threadpool (routes, dependencies).
     or_def = (
@@ -18,7 +18,7 @@ def _message(target: str, kind: str, where: str, can_be_def: bool) -> str:
     )
     return (
         f"Synchronous SQLAlchemy {kind} used in {where}: `.{method}()` waits for the database "
-        f"on the event loop, and for each round trip {facts.who_waits(where)}; use "
+        f"on the event loop, and for each round trip {waits or facts.who_waits(where)}; use "
         f"`AsyncSession` with `await`{or_def}"
     )
 
@@ -55,6 +55,16 @@ class SyncSessionInAsync(Rule):
     def end_file(self, ctx: FileContext) -> None:
         facts.collect(ctx)
 
+    def refine(self, diagnostic, project):
+        return contexts.refine_blocking(diagnostic, project, self._restated)
+
+    @staticmethod
+    def _restated(project, target: str, where: str, waits: str, function) -> str | None:
+        found = sync_database_call(target)
+        if found is None:
+            return None
+        return _message(target, found[0], where, function.can_be_def, waits)
+
     def check_module(self, module, project, report) -> None:
         """Sessions made by factories of other modules (``from app.db import SessionLocal``)."""
         for fact in module.facts.get("loop-call", ()):
@@ -67,9 +77,17 @@ class SyncSessionInAsync(Rule):
             if found is None:
                 continue
             function = project.function(module.qualify(fact.function))
-            where = function.describe() if function else f"`{fact.function}`"
+            if function is not None and not contexts.is_reported(project, function.qualname):
+                continue
+            where = contexts.describe(project, function, f"`{fact.function}`")
             report.report(
                 fact.span,
-                _message(target, found[0], where, function is not None and function.can_be_def),
+                _message(
+                    target,
+                    found[0],
+                    where,
+                    function is not None and function.can_be_def,
+                    contexts.who_waits(project, function),
+                ),
                 data={"function": module.qualify(fact.function), "target": target},
             )
