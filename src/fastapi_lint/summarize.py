@@ -6,6 +6,7 @@ Rule families add their own facts with ``ctx.summary.add_fact(kind, record)``.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from fastapi_lint.context import FileContext
 from fastapi_lint.fastapi_model import keyword_argument
@@ -95,7 +96,7 @@ def build_summary(ctx: FileContext) -> None:
         if owner is not None and use.target_name is not None and owner in functions:
             functions[owner].depends.append(use.target_name)
 
-    declared_names: dict[cst.FunctionDef, frozenset[str]] = {}
+    declared_names: dict[cst.FunctionDef, Any] = {}
     for call, frame in ctx.walk.calls:
         executing = frame.executing_function
         if executing is None or executing.function is None:
@@ -110,7 +111,8 @@ def build_summary(ctx: FileContext) -> None:
                 span=ctx.lazy_span(call),
                 awaited=isinstance(parent, cst.Await),
                 discarded=isinstance(parent, cst.Expr),
-                once=_lazy_initialization(ctx, call, executing.function.node, declared_names),
+                once=runs_once_per_process(ctx, call, executing.function.node, declared_names),
+                constant=constant_arguments(call),
             )
         )
 
@@ -195,56 +197,215 @@ def _route_summary(ctx: FileContext, route) -> RouteSummary:
 MEMOIZERS = frozenset({"functools.cache", "functools.lru_cache"})
 
 
-def _lazy_initialization(
+def constant_arguments(call: cst.Call) -> bool:
+    """Every argument is a literal (a string, a number, ``True``/``False``/``None``)."""
+    return all(
+        arg.star == ""
+        and (
+            isinstance(arg.value, (cst.SimpleString, cst.Integer, cst.Float))
+            or (isinstance(arg.value, cst.Name) and arg.value.value in ("True", "False", "None"))
+        )
+        for arg in call.args
+    )
+
+
+def runs_once_per_process(
     ctx: FileContext,
     call: cst.Call,
     function: cst.FunctionDef,
-    declared_names: dict[cst.FunctionDef, frozenset[str]],
+    memo: dict[cst.FunctionDef, Any],
 ) -> bool:
-    """``call`` runs only in the body of ``if X is None:`` (or ``if not X:``) where that body
-    assigns ``X``, a name the function declares ``global`` or ``nonlocal``: once per process.
-    ``declared_names`` memoizes each function's declarations."""
-    declared = declared_names.get(function)
-    if declared is None:
-        declared = declared_names[function] = frozenset(
-            name.name.value
-            for statement in function.body.body
-            if isinstance(statement, cst.SimpleStatementLine)
-            for small in statement.body
-            if isinstance(small, (cst.Global, cst.Nonlocal))
-            for name in small.names
-        )
-    if not declared:
-        return False
+    """``call`` runs once per process (or once per key of a memo):
+
+    * in the body of ``if X is None:`` / ``if not X:`` that assigns ``X``, where ``X`` is a
+      name the function declares ``global``/``nonlocal`` or an attribute (``self._client``,
+      ``cls._instance``: lazy initialization, also double-checked under a lock), and
+      ``if not self.running:`` that sets ``self.running``;
+    * after a guard that returns what an earlier call stored: ``if key in CACHE: return
+      CACHE[key]`` (a dict-memoised factory), ``if self._x is not None: return self._x``,
+      ``if hasattr(self, "x"): return ...``, when the function assigns that entry later.
+
+    ``memo`` keeps each function's declarations and guard position."""
+    found = memo.get(function)
+    if found is None:
+        found = memo[function] = (_declared_names(function), _memo_guard(function))
+    declared, guard = found
     parents = ctx.walk.parents
     child: cst.CSTNode = call
     parent = parents.get(child)
     while parent is not None and parent is not function:
         if isinstance(parent, cst.If) and child is parent.body:
             name = _unset_test(parent.test)
-            if name in declared and _assigns(parent.body, name):
+            if (
+                name is not None
+                and ("." in name or name in declared)
+                and _assigns(parent.body, name)
+            ):
                 return True
+        if guard is not None and parent is function.body:
+            return _statement_index(function, child) > guard
         child, parent = parent, parents.get(parent)
     return False
 
 
+def _declared_names(function: cst.FunctionDef) -> frozenset[str]:
+    body = function.body
+    if not isinstance(body, cst.IndentedBlock):
+        return frozenset()
+    return frozenset(
+        name.name.value
+        for statement in body.body
+        if isinstance(statement, cst.SimpleStatementLine)
+        for small in statement.body
+        if isinstance(small, (cst.Global, cst.Nonlocal))
+        for name in small.names
+    )
+
+
+def _statement_index(function: cst.FunctionDef, statement: cst.CSTNode) -> int:
+    body = function.body
+    assert isinstance(body, cst.IndentedBlock)
+    return next((i for i, s in enumerate(body.body) if s is statement), -1)
+
+
+def _memo_guard(function: cst.FunctionDef) -> int | None:
+    """The index of the top-level ``if <stored>: return ...`` statement of a memo, when a later
+    statement stores that entry."""
+    body = function.body
+    if not isinstance(body, cst.IndentedBlock):
+        return None
+    for index, statement in enumerate(body.body[:4]):
+        if not isinstance(statement, cst.If) or statement.orelse is not None:
+            continue
+        if not _returns(statement.body):
+            continue
+        stored = _stored_test(statement.test)
+        if stored is None:
+            continue
+        kind, key = stored
+        if any(_stores(later, kind, key) for later in body.body[index + 1 :]):
+            return index
+    return None
+
+
+def _returns(block: cst.BaseSuite) -> bool:
+    statements = block.body if isinstance(block, cst.IndentedBlock) else [block]
+    last = statements[-1] if statements else None
+    small = (
+        last.body if isinstance(last, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else ()
+    )
+    return bool(small) and isinstance(small[-1], cst.Return)
+
+
+def _dotted(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        owner = _dotted(node.value)
+        return f"{owner}.{node.attr.value}" if owner is not None else None
+    return None
+
+
+def _stored_test(test: cst.BaseExpression) -> tuple[str, str] | None:
+    """What a memo guard tests: ("key", CACHE) for ``k in CACHE``, ("value", X) for ``X is not
+    None`` / ``X`` / ``hasattr(self, "x")`` (X an attribute); also one side of an ``and``."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return _stored_test(test.left) or _stored_test(test.right)
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        operator = test.comparisons[0].operator
+        comparator = test.comparisons[0].comparator
+        if isinstance(operator, cst.In):
+            container = _dotted(comparator)
+            return ("key", container) if container is not None else None
+        if (
+            isinstance(operator, cst.IsNot)
+            and isinstance(comparator, cst.Name)
+            and comparator.value == "None"
+        ):
+            name = _dotted(test.left)
+            return ("value", name) if name is not None and "." in name else None
+        return None
+    if isinstance(test, cst.Attribute):
+        name = _dotted(test)
+        return ("value", name) if name is not None else None
+    if (
+        isinstance(test, cst.Call)
+        and isinstance(test.func, cst.Name)
+        and test.func.value == "hasattr"
+        and len(test.args) == 2
+        and isinstance(test.args[1].value, cst.SimpleString)
+    ):
+        owner = _dotted(test.args[0].value)
+        attribute = test.args[1].value.evaluated_value
+        if owner is not None and isinstance(attribute, str):
+            return ("value", f"{owner}.{attribute}")
+    return None
+
+
+def _stores(statement: cst.CSTNode, kind: str, key: str) -> bool:
+    """``statement`` (at any depth) assigns ``key`` (a value) or an item of ``key`` (a dict)."""
+    found = []
+
+    class _Finder(cst.CSTVisitor):
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            self._target(node.target)
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            self._target(node.target)
+
+        def visit_Call(self, node: cst.Call) -> None:
+            # `CACHE.setdefault(k, v)` / `setattr(self, "x", v)`
+            func = node.func
+            if (
+                kind == "key"
+                and isinstance(func, cst.Attribute)
+                and func.attr.value
+                in (
+                    "setdefault",
+                    "update",
+                    "__setitem__",
+                )
+            ) and _dotted(func.value) == key:
+                found.append(True)
+
+        def _target(self, target: cst.BaseExpression) -> None:
+            if kind == "key" and isinstance(target, cst.Subscript):
+                if _dotted(target.value) == key:
+                    found.append(True)
+            elif kind == "value" and _dotted(target) == key:
+                found.append(True)
+            elif isinstance(target, (cst.Tuple, cst.List)):
+                for element in target.elements:
+                    self._target(element.value)
+
+    statement.visit(_Finder())
+    return bool(found)
+
+
 def _unset_test(test: cst.BaseExpression) -> str | None:
-    """``X is None`` / ``not X``: the name ``X``."""
+    """``X is None`` / ``not X`` / ``not getattr(self, "x", ...)`` / ``not hasattr(self, "x")``:
+    ``X`` (a name or a dotted attribute such as ``self._client``)."""
     if (
         isinstance(test, cst.Comparison)
-        and isinstance(test.left, cst.Name)
         and len(test.comparisons) == 1
         and isinstance(test.comparisons[0].operator, cst.Is)
         and isinstance(test.comparisons[0].comparator, cst.Name)
         and test.comparisons[0].comparator.value == "None"
     ):
-        return test.left.value
-    if (
-        isinstance(test, cst.UnaryOperation)
-        and isinstance(test.operator, cst.Not)
-        and isinstance(test.expression, cst.Name)
-    ):
-        return test.expression.value
+        return _dotted(test.left)
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        expression = test.expression
+        if (
+            isinstance(expression, cst.Call)
+            and isinstance(expression.func, cst.Name)
+            and expression.func.value in ("getattr", "hasattr")
+            and len(expression.args) >= 2
+            and isinstance(expression.args[1].value, cst.SimpleString)
+        ):
+            owner = _dotted(expression.args[0].value)
+            attribute = expression.args[1].value.evaluated_value
+            return f"{owner}.{attribute}" if owner and isinstance(attribute, str) else None
+        return _dotted(expression)
     return None
 
 
@@ -262,7 +423,7 @@ def _assigns(block: cst.BaseSuite, name: str) -> bool:
                 if isinstance(small, cst.AnnAssign)
                 else []
             )
-            if any(isinstance(t, cst.Name) and t.value == name for t in targets):
+            if any(_dotted(t) == name for t in targets):
                 return True
     return False
 

@@ -90,6 +90,8 @@ class CallSite:
     extra: dict[str, Any] = field(default_factory=dict)
     # Made only by a lazy initialization (`if X is None: X = f()`, `X` a global): once.
     once: bool = False
+    # Every argument is a literal (`load("default")`): a memoized callee runs once for it.
+    constant: bool = False
 
 
 @dataclass(slots=True)

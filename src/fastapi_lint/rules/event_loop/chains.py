@@ -32,14 +32,20 @@ class Step:
 
 
 def runs_once(function: ProjectFunction) -> bool:
-    """A memoized module-level function (or static method) without parameters: its body runs
-    on the first call only."""
+    """A memoized module-level function, static method or class method without parameters
+    (``cls`` aside): its body runs on the first call only."""
     summary = function.function
-    return (
-        summary.memoized
-        and not summary.params
-        and (summary.class_qualname is None or summary.is_staticmethod)
-    )
+    if not summary.memoized:
+        return False
+    if summary.class_qualname is None or summary.is_staticmethod:
+        return not summary.params
+    return summary.is_classmethod and all(p.name == "cls" for p in summary.params)
+
+
+def runs_once_for(call, callee: ProjectFunction) -> bool:
+    """A call made once per process (lazy initialization, after a memo's guard), or with
+    literal arguments only to a memoized function (``load_catalog("default")``)."""
+    return call.once or (call.constant and callee.function.memoized)
 
 
 class BlockingGraph:
@@ -60,6 +66,8 @@ class BlockingGraph:
             function = project.functions.get(qualname)
             if function is None or function.function.is_async or runs_once(function):
                 continue
+            if fact.once:
+                continue
             if qualname not in self._distance or fact.span.start < self._next[qualname].span.start:
                 if qualname not in self._distance:
                     queue.append(qualname)
@@ -73,6 +81,8 @@ class BlockingGraph:
                     continue
                 callee = project.resolve_callable(call.target)
                 if callee is None or callee.function.is_async or callee.qualname == qualname:
+                    continue
+                if runs_once_for(call, callee):
                     continue
                 callers.setdefault(callee.qualname, []).append(
                     (qualname, Step(function, call.span, f"{callee.function.name}()"))

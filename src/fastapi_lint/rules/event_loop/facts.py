@@ -25,6 +25,7 @@ from fastapi_lint.inference import STDLIB_MODULES
 from fastapi_lint.lazy import cst
 from fastapi_lint.rules.event_loop import fixes
 from fastapi_lint.rules.event_loop.catalog import ASYNC_APIS, catalog_from
+from fastapi_lint.summarize import constant_arguments, runs_once_per_process
 from fastapi_lint.summary import Span, fact_type
 
 # Calls whose argument must be a callable, not a call: (method or function name, position).
@@ -47,6 +48,7 @@ class BlockingCallFact:
     target: str
     category: str
     span: Span
+    once: bool = False  # made once per process (see `summarize.runs_once_per_process`)
 
 
 @fact_type("loop-call")
@@ -60,6 +62,8 @@ class LoopCallFact:
     discarded: bool = False
     callable_argument: str | None = None  # "add_task" when passed where a callable is expected
     catalog_match: bool = False  # already a FAPI101 finding in the per-file pass
+    once: bool = False  # made once per process (see `summarize.runs_once_per_process`)
+    constant: bool = False  # every argument is a literal
     wrap_fix: Fix | None = None
     await_fix: Fix | None = None
     callable_fix: Fix | None = None
@@ -211,6 +215,7 @@ def collect(ctx: FileContext) -> None:
     catalog = catalog_from(ctx)
     summary = ctx.summary
     _record_commands(ctx)
+    once_memo: dict = ctx.state.setdefault("event-loop:once", {})
     for call, frame in ctx.walk.calls:
         if call.args and _last_name(call.func) in _ENTRY_NAMES:
             _record_entry(ctx, call, frame, ctx.call_target(call, frame))
@@ -226,7 +231,13 @@ def collect(ctx: FileContext) -> None:
         if not function.is_async and api is not None:
             summary.add_fact(
                 "blocking-call",
-                BlockingCallFact(function.qualname, target, api.category.key, ctx.lazy_span(call)),
+                BlockingCallFact(
+                    function.qualname,
+                    target,
+                    api.category.key,
+                    ctx.lazy_span(call),
+                    once=runs_once_per_process(ctx, call, function.node, once_memo),
+                ),
             )
         if not is_candidate(target) and api is None and target not in ASYNC_APIS:
             continue
@@ -244,6 +255,8 @@ def collect(ctx: FileContext) -> None:
             discarded=discarded,
             callable_argument=context[0] if context else None,
             catalog_match=api is not None,
+            once=function.is_async and runs_once_per_process(ctx, call, function.node, once_memo),
+            constant=constant_arguments(call),
         )
         summary.add_fact("loop-call", fact)
         if not ctx.positions:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi_lint.context import FileContext
 from fastapi_lint.registry import FixAvailability, Rule
 from fastapi_lint.rules.event_loop import contexts, facts
-from fastapi_lint.rules.event_loop.chains import blocking_graph, describe_chain
+from fastapi_lint.rules.event_loop.chains import blocking_graph, describe_chain, runs_once_for
 
 
 class IndirectBlockingCall(Rule):
@@ -23,7 +23,7 @@ class IndirectBlockingCall(Rule):
             if not fact.in_async or fact.awaited or fact.catalog_match:
                 continue
             callee = project.resolve_callable(fact.target)
-            if callee is None or callee.function.is_async:
+            if callee is None or callee.function.is_async or runs_once_for(fact, callee):
                 continue
             if graph is None:
                 graph = blocking_graph(project)
