@@ -229,3 +229,48 @@ def test_a_lifespan_holds_up_the_event_loop_not_requests(tmp_path: Path) -> None
     messages = _messages(run(project, ["FAPI101"], event_loop_contexts=["served", "startup"]))
     assert "in lifespan `lifespan` (start-up/shutdown only)" in messages[("app.py", 6)]
     assert "start-up (or shutdown) waits" in messages[("app.py", 6)]
+
+
+def test_one_root_cause_is_reported_once(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from fastapi_lint.cli import main
+
+    project = _write(
+        tmp_path,
+        {
+            "pyproject.toml": "[tool.fastapi-lint]\nselect = ['FAPI102']\n",
+            "app.py": (
+                "import time\n"
+                "from fastapi import FastAPI\n"
+                "app = FastAPI()\n"
+                "class Client:\n"
+                "    def __init__(self):\n        time.sleep(0.001)\n"
+                + "".join(
+                    f"@app.get('/r{i}')\nasync def r{i}():\n    return Client()\n" for i in range(8)
+                )
+            ),
+        },
+    )
+    runner = CliRunner()
+
+    def check(*options: str) -> str:
+        result = runner.invoke(main, ["check", str(project), "--no-cache", "--exit-zero", *options])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    full = check()
+    assert full.count("FAPI102 ") == 1
+    assert "also blocks 7 other call sites" in full and "... and 2 more" in full
+    concise = check("--output-format", "concise")
+    assert concise.count("FAPI102 ") == 1 and "Found 8 errors." in concise
+    assert "(1 root cause)" in check("--statistics")
+    items = json.loads(check("--output-format", "json"))
+    assert len(items) == 8
+    roots = {item["data"]["root"] for item in items}
+    assert len(roots) == 1 and roots.pop().endswith("app.py:6:9 time.sleep()")
+    sarif = json.loads(check("--output-format", "sarif"))
+    related = sarif["runs"][0]["results"][0]["relatedLocations"][0]
+    assert related["physicalLocation"]["region"] == {"startLine": 6, "startColumn": 9}

@@ -731,28 +731,39 @@ def _statistics(entries, unsafe_fixes: bool, output_format: str) -> str:
     import json
 
     from fastapi_lint.diagnostics import Applicability
+    from fastapi_lint.report import root_of
 
     counts: dict[str, list] = {}
+    # Root causes shared by findings (FAPI102 chains): code -> distinct roots.
+    roots: dict[str, set[str]] = {}
     for entry in entries:
         d = entry.diagnostic
         row = counts.setdefault(d.code, [d.code, d.name, 0, 0])
         row[2] += 1
         if d.fix is not None and (d.fix.applicability is Applicability.SAFE or unsafe_fixes):
             row[3] += 1
+        root = root_of(entry)
+        if root is not None:
+            roots.setdefault(d.code, set()).add(root)
     rows = sorted(counts.values(), key=lambda r: (-r[2], r[0]))
     if output_format in ("json", "json-lines"):
-        return (
-            json.dumps(
-                [{"code": c, "name": n, "count": k, "fixable": f > 0} for c, n, k, f in rows],
-                indent=2,
-            )
-            + "\n"
-        )
+        items = []
+        for c, n, k, f in rows:
+            item = {"code": c, "name": n, "count": k, "fixable": f > 0}
+            if c in roots:
+                item["roots"] = len(roots[c])
+            items.append(item)
+        return json.dumps(items, indent=2) + "\n"
     if not rows:
         return ""
     width = max(len(str(r[2])) for r in rows)
     lines = [
         f"{str(count).rjust(width)}\t{code}\t{'[*]' if fixable else '[ ]'} {name}"
+        + (
+            f" ({len(roots[code])} root cause{'s' if len(roots[code]) != 1 else ''})"
+            if code in roots
+            else ""
+        )
         for code, name, count, fixable in rows
     ]
     return "\n".join(lines) + "\n"

@@ -813,7 +813,7 @@ class Runner:
     def _diagnostics_for(
         self, source: SourcePath, result: FileResult, project: Project
     ) -> list[Diagnostic]:
-        diagnostics = refine_diagnostics(project, self.rules_by_code, result.diagnostics)
+        diagnostics = _kept(refine_diagnostics(project, self.rules_by_code, result.diagnostics))
         if result.summary is not None:
             extra = run_project_rules(
                 project, self.rules, [result.summary], {result.path: result.noqa}

@@ -276,7 +276,7 @@ class FastapiLintServer(LanguageServer):
             types.PublishDiagnosticsParams(
                 uri=uri,
                 version=document.version,
-                diagnostics=[self.to_lsp(lines, d, unsafe) for d in diagnostics],
+                diagnostics=[self.to_lsp(lines, d, unsafe, project.root) for d in diagnostics],
             )
         )
 
@@ -313,7 +313,9 @@ class FastapiLintServer(LanguageServer):
 
     # -- conversions --------------------------------------------------------------------
 
-    def to_lsp(self, lines: list[str], diagnostic: Diagnostic, unsafe: bool) -> types.Diagnostic:
+    def to_lsp(
+        self, lines: list[str], diagnostic: Diagnostic, unsafe: bool, root: Path | None = None
+    ) -> types.Diagnostic:
         rule = rule_by_code(diagnostic.code)
         start = self._position(lines, diagnostic.location.row, diagnostic.location.column)
         end = self._position(lines, diagnostic.end_location.row, diagnostic.end_location.column)
@@ -330,6 +332,7 @@ class FastapiLintServer(LanguageServer):
             code_description=(types.CodeDescription(href=rule.url()) if rule is not None else None),
             source=SOURCE,
             data={"fixable": fixable, "name": diagnostic.name},
+            related_information=_root_information(diagnostic, root),
         )
 
     def _position(self, lines: list[str], row: int, column: int) -> types.Position:
@@ -464,6 +467,27 @@ class FastapiLintServer(LanguageServer):
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
         self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+
+def _root_information(
+    diagnostic: Diagnostic, root: Path | None
+) -> list[types.DiagnosticRelatedInformation] | None:
+    """The root cause a FAPI102 finding shares with others, as related information."""
+    found = diagnostic.data.get("root_location") if diagnostic.data else None
+    if root is None or not (isinstance(found, list) and len(found) == 3):
+        return None
+    path, row, column = found
+    absolute = Path(path) if Path(path).is_absolute() else root / path
+    position = types.Position(line=max(row - 1, 0), character=max(column - 1, 0))
+    return [
+        types.DiagnosticRelatedInformation(
+            location=types.Location(
+                uri=from_fs_path(str(absolute)) or absolute.as_uri(),
+                range=types.Range(start=position, end=position),
+            ),
+            message=f"root cause: {diagnostic.data.get('root', '')}",
+        )
+    ]
 
 
 def _path_of(uri: str) -> Path | None:

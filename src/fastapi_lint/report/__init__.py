@@ -44,6 +44,59 @@ class ReportContext:
 Renderer = Callable[[list[Entry], ReportContext], str]
 
 
+# Findings past the first of a root listed by name in the human formats; the rest are counted.
+ROOT_LISTED = 5
+
+
+def root_of(entry: Entry) -> str | None:
+    """The root cause a finding shares with others (a FAPI102 chain's blocking call)."""
+    root = entry.diagnostic.data.get("root") if entry.diagnostic.data else None
+    return root if isinstance(root, str) else None
+
+
+def group_by_root(entries: list[Entry]) -> tuple[list[Entry], dict[int, list[Entry]]]:
+    """One root cause, reported once: the entries to show (the first finding of each root,
+    in report order, and every finding without a root), and per shown entry (by ``id``) the
+    other findings of its root."""
+    first: dict[str, Entry] = {}
+    others: dict[int, list[Entry]] = {}
+    shown = []
+    for entry in entries:
+        root = root_of(entry)
+        if root is None:
+            shown.append(entry)
+        elif root in first:
+            others[id(first[root])].append(entry)
+        else:
+            first[root] = entry
+            others[id(entry)] = []
+            shown.append(entry)
+    return shown, {key: group for key, group in others.items() if group}
+
+
+def also_lines(group: list[Entry]) -> list[str]:
+    """The other call sites of a shared root, the first few by location and the rest counted."""
+    lines = [
+        f"{entry.path}:{entry.diagnostic.location.row}:{entry.diagnostic.location.column}"
+        f" {_where(entry)}"
+        for entry in group[:ROOT_LISTED]
+    ]
+    if len(group) > ROOT_LISTED:
+        lines.append(f"... and {len(group) - ROOT_LISTED} more")
+    return lines
+
+
+def _where(entry: Entry) -> str:
+    message = entry.diagnostic.message
+    # "`f()` blocks the event loop in <where>: <chain>; ..."
+    marker = " blocks the event loop in "
+    start = message.find(marker)
+    if start < 0:
+        return ""
+    rest = message[start + len(marker) :]
+    return rest.split(": ", 1)[0]
+
+
 # --output-format value -> (module of this package, function): only the chosen one is imported.
 FORMATS: dict[str, tuple[str, str]] = {
     "full": ("text", "render_full"),

@@ -26,7 +26,7 @@ def entry_to_json(entry: Entry) -> dict[str, Any]:
             "message": d.fix.message,
         }
     rule = rule_by_code(d.code)
-    return {
+    item = {
         "cell": None,
         "code": d.code,
         "end_location": d.end_location.to_json(),
@@ -38,6 +38,10 @@ def entry_to_json(entry: Entry) -> dict[str, Any]:
         "noqa_row": d.noqa_row,
         "url": rule.url() if rule is not None else None,
     }
+    if d.data and "root" in d.data:
+        # The root cause a FAPI102 finding shares with others (ruff's keys otherwise).
+        item["data"] = {key: d.data[key] for key in ("root", "root_location") if key in d.data}
+    return item
 
 
 def render_json(entries: list[Entry], context: ReportContext) -> str:

@@ -32,6 +32,28 @@ def _uri(entry: Entry, root: Path) -> str:
         return entry.absolute.as_uri()
 
 
+def _root_location(d, root: Path) -> dict[str, Any] | None:
+    """The root cause a FAPI102 finding shares with others, as a SARIF related location."""
+    found = d.data.get("root_location") if d.data else None
+    if not (isinstance(found, list) and len(found) == 3):
+        return None
+    path, row, column = found
+    absolute = Path(path) if Path(path).is_absolute() else (Path.cwd() / path)
+    try:
+        uri = absolute.resolve().relative_to(root).as_posix()
+        artifact = {"uri": uri, "uriBaseId": "%SRCROOT%"}
+    except ValueError:
+        artifact = {"uri": absolute.as_uri()}
+    return {
+        "id": 1,
+        "message": {"text": f"root cause: {d.data.get('root', '')}"},
+        "physicalLocation": {
+            "artifactLocation": artifact,
+            "region": {"startLine": row, "startColumn": column},
+        },
+    }
+
+
 def _region(start: Location, end: Location) -> dict[str, int]:
     return {
         "startLine": start.row,
@@ -137,6 +159,9 @@ def render(entries: list[Entry], context: ReportContext) -> str:
         }
         if d.code in index:
             result["ruleIndex"] = index[d.code]
+        related = _root_location(d, root)
+        if related is not None:
+            result["relatedLocations"] = [related]
         fixes = _fixes(d, entry, artifact)
         if fixes:
             result["fixes"] = fixes

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import click
 
 from fastapi_lint.diagnostics import Applicability
-from fastapi_lint.report import Entry, ReportContext
+from fastapi_lint.report import Entry, ReportContext, also_lines, group_by_root, root_of
 
 _CONTEXT_LINES = 2
 
@@ -23,15 +23,29 @@ def _fix_marker(entry: Entry, context: ReportContext) -> str:
     return ""
 
 
+def _also_header(entry: Entry, group: list[Entry]) -> str:
+    count = len(group)
+    root = root_of(entry) or ""
+    return (
+        f"its root cause, {root}, also blocks {count} other call site{'s' if count != 1 else ''}"
+        " (fixing it there fixes them all):"
+    )
+
+
 def render_concise(entries: list[Entry], context: ReportContext) -> str:
     lines = []
-    for entry in entries:
+    shown, grouped = group_by_root(entries)
+    for entry in shown:
         d = entry.diagnostic
         location = f"{entry.path}:{d.location.row}:{d.location.column}:"
         lines.append(
             f"{_style(context, location, bold=True)} {_style(context, d.code, fg='red', bold=True)} "
             f"{_fix_marker(entry, context)}{d.message}"
         )
+        group = grouped.get(id(entry))
+        if group:
+            lines.append(f"    {_also_header(entry, group).capitalize()}")
+            lines.extend(f"      {line}" for line in also_lines(group))
     lines.extend(summary_lines(entries, context))
     return "\n".join(lines) + ("\n" if lines else "")
 
@@ -47,7 +61,8 @@ def render_full_chunks(entries: list[Entry], context: ReportContext) -> Iterator
     lines are held at a time."""
     written = False
     held = source_lines = None  # which file's lines are held, and they
-    for entry in entries:
+    shown, grouped = group_by_root(entries)
+    for entry in shown:
         if entry.source is not None:
             key = ("text", id(entry.source))
             if key != held:
@@ -59,7 +74,7 @@ def render_full_chunks(entries: list[Entry], context: ReportContext) -> Iterator
                 held, source_lines = key, text.splitlines() if text is not None else None
         else:
             held = source_lines = None
-        block = _full_block(entry, context, source_lines)
+        block = _full_block(entry, context, source_lines, grouped.get(id(entry)))
         yield "\n" + block if written else block
         written = True
     for line in summary_lines(entries, context):
@@ -69,7 +84,12 @@ def render_full_chunks(entries: list[Entry], context: ReportContext) -> Iterator
         yield "\n"
 
 
-def _full_block(entry: Entry, context: ReportContext, source_lines: list[str] | None) -> str:
+def _full_block(
+    entry: Entry,
+    context: ReportContext,
+    source_lines: list[str] | None,
+    group: list[Entry] | None = None,
+) -> str:
     d = entry.diagnostic
     header = (
         f"{_style(context, d.code, fg='red', bold=True)} {_fix_marker(entry, context)}"
@@ -107,6 +127,9 @@ def _full_block(entry: Entry, context: ReportContext, source_lines: list[str] | 
     if fix is not None:
         label = "help" if fix.applicability is Applicability.SAFE else "help (unsafe fix)"
         out.append(f"{_style(context, label, bold=True)}: {fix.message}")
+    if group:
+        out.append(f"{_style(context, 'note', bold=True)}: {_also_header(entry, group)}")
+        out.extend(f"  {line}" for line in also_lines(group))
     out.append("")
     return "\n".join(out)
 

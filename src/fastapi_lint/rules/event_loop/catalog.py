@@ -40,6 +40,11 @@ DATABASE = Category(
     "use an async driver (asyncpg, aiosqlite, motor, `redis.asyncio`, aioboto3...), or make the "
     "endpoint a plain `def` so FastAPI runs it in the threadpool",
 )
+METADATA = Category(
+    "metadata",
+    "a metadata call on a local disk takes microseconds; on a network file system, use "
+    "`anyio.Path` or run it with `await run_in_threadpool(...)`",
+)
 CPU = Category("cpu", "hashing is CPU-bound by design: run it with `await run_in_threadpool(...)`")
 CUSTOM = Category("custom", "run it with `await run_in_threadpool(...)` (configured as blocking)")
 
@@ -97,28 +102,39 @@ _ROWS: list[tuple[Category, list[str]]] = [
         [
             "open",
             "io.open",
+            *_methods("os", "listdir scandir walk truncate mkfifo removedirs renames"),
+            *_methods(
+                "shutil",
+                "copy copy2 copyfile copyfileobj copytree copymode copystat move rmtree "
+                "make_archive unpack_archive",
+            ),
+            *_methods(
+                "pathlib.Path",
+                "read_text read_bytes write_text write_bytes open iterdir glob rglob walk copy "
+                "copy_into move move_into",
+            ),
+        ],
+    ),
+    # One system call on a file's metadata (FAPI105, not FAPI101): microseconds on a local disk.
+    (
+        METADATA,
+        [
             *_methods(
                 "os",
-                "listdir scandir remove unlink rmdir removedirs mkdir makedirs rename renames "
-                "replace stat lstat walk chmod chown lchown link symlink readlink truncate utime "
-                "statvfs mkfifo",
+                "remove unlink rmdir mkdir makedirs rename replace stat lstat chmod chown lchown "
+                "link symlink readlink utime statvfs",
             ),
             *_methods(
                 "os.path",
                 "exists lexists isfile isdir islink ismount getsize getmtime getatime getctime "
                 "samefile",
             ),
-            *_methods(
-                "shutil",
-                "copy copy2 copyfile copyfileobj copytree copymode copystat move rmtree "
-                "make_archive unpack_archive disk_usage chown",
-            ),
+            *_methods("shutil", "disk_usage chown"),
             *_methods(
                 "pathlib.Path",
-                "read_text read_bytes write_text write_bytes open exists is_file is_dir "
-                "is_symlink is_mount stat lstat mkdir rmdir unlink touch rename replace iterdir "
-                "glob rglob walk chmod lchmod samefile owner group readlink hardlink_to "
-                "symlink_to copy copy_into move move_into",
+                "exists is_file is_dir is_symlink is_mount stat lstat mkdir rmdir unlink touch "
+                "rename replace chmod lchmod samefile owner group readlink hardlink_to "
+                "symlink_to",
             ),
         ],
     ),

@@ -135,5 +135,19 @@ def describe_chain(steps: list[Step]) -> str:
     return " → ".join(parts)
 
 
+def root_data(steps: list[Step]) -> dict[str, object]:
+    """The root cause of a chain, the blocking call at its end, for the finding's data: one
+    root reached from many call sites is reported once by the human formats (``root`` names
+    it, ``root_location`` is ``[path, row, column]``)."""
+    if not steps:
+        return {}
+    last = steps[-1]
+    path = last.function.module.path
+    return {
+        "root": f"{path}:{last.span.row}:{last.span.column} {last.callee}",
+        "root_location": [path, last.span.row, last.span.column],
+    }
+
+
 def blocking_graph(project: Project) -> BlockingGraph:
     return project.cached("event-loop:blocking-graph", BlockingGraph)

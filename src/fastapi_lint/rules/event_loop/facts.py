@@ -24,7 +24,7 @@ from fastapi_lint.diagnostics import Fix
 from fastapi_lint.inference import STDLIB_MODULES
 from fastapi_lint.lazy import cst
 from fastapi_lint.rules.event_loop import fixes
-from fastapi_lint.rules.event_loop.catalog import ASYNC_APIS, catalog_from
+from fastapi_lint.rules.event_loop.catalog import ASYNC_APIS, METADATA, catalog_from
 from fastapi_lint.summarize import constant_arguments, runs_once_per_process
 from fastapi_lint.summary import Span, fact_type
 
@@ -228,7 +228,7 @@ def collect(ctx: FileContext) -> None:
             continue
         api = catalog.match(target)
         parent = ctx.parent_of(call)
-        if not function.is_async and api is not None:
+        if not function.is_async and api is not None and api.category is not METADATA:
             summary.add_fact(
                 "blocking-call",
                 BlockingCallFact(

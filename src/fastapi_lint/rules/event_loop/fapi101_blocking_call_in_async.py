@@ -8,6 +8,7 @@ from fastapi_lint.registry import FixAvailability, Rule
 from fastapi_lint.rules.event_loop import contexts, facts
 from fastapi_lint.rules.event_loop import fixes as event_loop_fixes
 from fastapi_lint.rules.event_loop.catalog import (
+    METADATA,
     SLEEP,
     BlockingApi,
     catalog_for_project,
@@ -74,8 +75,8 @@ class BlockingCallInAsync(Rule):
         if target is None:
             return
         api = catalog_from(ctx).match(target)
-        if api is None:
-            return
+        if api is None or api.category is METADATA:
+            return  # metadata calls: FAPI105
         if target.startswith(NON_BLOCKING_CAPABLE) and uses_non_blocking_socket(node, ctx):
             return
         function = frame.enclosing_function
@@ -112,7 +113,7 @@ class BlockingCallInAsync(Rule):
             if catalog is None:
                 catalog = catalog_for_project(project)
             api = catalog.match(target)
-            if api is None:
+            if api is None or api.category is METADATA:
                 continue
             function = project.function(module.qualify(fact.function))
             if function is not None and not contexts.is_reported(project, function.qualname):

@@ -5,7 +5,12 @@ from __future__ import annotations
 from fastapi_lint.context import FileContext
 from fastapi_lint.registry import FixAvailability, Rule
 from fastapi_lint.rules.event_loop import contexts, facts
-from fastapi_lint.rules.event_loop.chains import blocking_graph, describe_chain, runs_once_for
+from fastapi_lint.rules.event_loop.chains import (
+    blocking_graph,
+    describe_chain,
+    root_data,
+    runs_once_for,
+)
 
 
 class IndirectBlockingCall(Rule):
@@ -33,12 +38,17 @@ class IndirectBlockingCall(Rule):
             if caller is not None and not contexts.is_reported(project, caller.qualname):
                 continue
             where = contexts.describe(project, caller, f"`{fact.function}`")
-            chain = describe_chain(graph.chain(callee.qualname))
+            steps = graph.chain(callee.qualname)
+            chain = describe_chain(steps)
             report.report(
                 fact.span,
                 f"`{callee.function.name}()` blocks the event loop in {where}: {chain}; "
                 f"{contexts.who_waits(project, caller)}. Run it with "
                 "`await run_in_threadpool(...)` or make the chain async",
                 fix=fact.wrap_fix,
-                data={"function": module.qualify(fact.function), "callee": callee.qualname},
+                data={
+                    "function": module.qualify(fact.function),
+                    "callee": callee.qualname,
+                    **root_data(steps),
+                },
             )
