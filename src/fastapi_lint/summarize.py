@@ -239,7 +239,7 @@ def runs_once_per_process(
             if (
                 name is not None
                 and ("." in name or name in declared)
-                and _assigns(parent.body, name)
+                and (_assigns(parent.body, name) or _stores(parent.body, "value", name))
             ):
                 return True
         if guard is not None and parent is function.body:
