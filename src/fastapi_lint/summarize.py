@@ -113,6 +113,7 @@ def build_summary(ctx: FileContext) -> None:
                 discarded=isinstance(parent, cst.Expr),
                 once=runs_once_per_process(ctx, call, executing.function.node, declared_names),
                 constant=constant_arguments(call),
+                conditional=is_conditional(ctx, call, executing.function.node),
             )
         )
 
@@ -195,6 +196,31 @@ def _route_summary(ctx: FileContext, route) -> RouteSummary:
 
 
 MEMOIZERS = frozenset({"functools.cache", "functools.lru_cache"})
+
+
+def is_conditional(ctx: FileContext, call: cst.Call, function: cst.FunctionDef) -> bool:
+    """``call`` sits in a branch of ``function`` that may not run: the body or ``else`` of an
+    ``if``/``for``/``while``, an ``except`` handler, a ``match`` case, a conditional expression
+    or the right side of ``and``/``or`` (not the test of an ``if``, which always runs)."""
+    parents = ctx.walk.parents
+    child: cst.CSTNode = call
+    parent = parents.get(child)
+    while parent is not None and parent is not function:
+        if isinstance(parent, (cst.If, cst.While)):
+            if child is not parent.test:
+                return True
+        elif isinstance(parent, cst.For):
+            if child is not parent.iter:
+                return True
+        elif isinstance(parent, (cst.ExceptHandler, cst.ExceptStarHandler, cst.MatchCase)):
+            return True
+        elif isinstance(parent, cst.IfExp):
+            if child is not parent.test:
+                return True
+        elif isinstance(parent, cst.BooleanOperation) and child is parent.right:
+            return True
+        child, parent = parent, parents.get(parent)
+    return False
 
 
 def constant_arguments(call: cst.Call) -> bool:

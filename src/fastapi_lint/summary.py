@@ -92,6 +92,8 @@ class CallSite:
     once: bool = False
     # Every argument is a literal (`load("default")`): a memoized callee runs once for it.
     constant: bool = False
+    # Under an `if`/`for`/`while`/`except`/`match` branch of its function: it may not run.
+    conditional: bool = False
 
 
 @dataclass(slots=True)

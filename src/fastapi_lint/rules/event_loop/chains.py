@@ -29,6 +29,7 @@ class Step:
     function: ProjectFunction  # the function making the call
     span: Span  # where it makes it
     callee: str  # what it calls: a project function's name or the blocking API
+    conditional: bool = False  # the call is in a branch that may not run
 
 
 def runs_once(function: ProjectFunction) -> bool:
@@ -68,11 +69,16 @@ class BlockingGraph:
                 continue
             if fact.once:
                 continue
-            if qualname not in self._distance or fact.span.start < self._next[qualname].span.start:
-                if qualname not in self._distance:
+            # The first blocking call of the function (facts come in source order), an
+            # unconditional one when there is one: the evidence that always runs.
+            known = self._next.get(qualname)
+            if known is None or (known.conditional and not fact.conditional):
+                if known is None:
                     queue.append(qualname)
                 self._distance[qualname] = 0
-                self._next[qualname] = Step(function, fact.span, f"{fact.target}()")
+                self._next[qualname] = Step(
+                    function, fact.span, f"{fact.target}()", fact.conditional
+                )
         for qualname, function in project.functions.items():
             if function.function.is_async or runs_once(function):
                 continue
@@ -85,14 +91,26 @@ class BlockingGraph:
                 if runs_once_for(call, callee):
                     continue
                 callers.setdefault(callee.qualname, []).append(
-                    (qualname, Step(function, call.span, f"{callee.function.name}()"))
+                    (
+                        qualname,
+                        Step(function, call.span, f"{callee.function.name}()", call.conditional),
+                    )
                 )
+        distance = self._distance
         while queue:
             current = queue.popleft()
             for caller, step in callers.get(current, ()):
-                if caller in self._distance:
+                if caller in distance:
+                    # Same length, but a call that always runs: the better evidence.
+                    known = self._next[caller]
+                    if (
+                        known.conditional
+                        and not step.conditional
+                        and distance[caller] == distance[current] + 1
+                    ):
+                        self._next[caller] = step
                     continue
-                self._distance[caller] = self._distance[current] + 1
+                distance[caller] = distance[current] + 1
                 self._next[caller] = step
                 queue.append(caller)
 
@@ -118,8 +136,9 @@ class BlockingGraph:
 
 def _callee_target(step: Step, project: Project) -> str:
     # Re-resolve the call made at `step` to continue the chain.
+    # `f().g()`: the inner and the outer call start at the same place; the span's end tells.
     for call in step.function.function.calls:
-        if call.span.start == step.span.start:
+        if call.span.start == step.span.start and call.span.end == step.span.end:
             return call.target
     return ""
 

@@ -25,7 +25,7 @@ from fastapi_lint.inference import STDLIB_MODULES
 from fastapi_lint.lazy import cst
 from fastapi_lint.rules.event_loop import fixes
 from fastapi_lint.rules.event_loop.catalog import ASYNC_APIS, METADATA, catalog_from
-from fastapi_lint.summarize import constant_arguments, runs_once_per_process
+from fastapi_lint.summarize import constant_arguments, is_conditional, runs_once_per_process
 from fastapi_lint.summary import Span, fact_type
 
 # Calls whose argument must be a callable, not a call: (method or function name, position).
@@ -49,6 +49,7 @@ class BlockingCallFact:
     category: str
     span: Span
     once: bool = False  # made once per process (see `summarize.runs_once_per_process`)
+    conditional: bool = False  # in a branch that may not run (see `summarize.is_conditional`)
 
 
 @fact_type("loop-call")
@@ -237,6 +238,7 @@ def collect(ctx: FileContext) -> None:
                     api.category.key,
                     ctx.lazy_span(call),
                     once=runs_once_per_process(ctx, call, function.node, once_memo),
+                    conditional=is_conditional(ctx, call, function.node),
                 ),
             )
         if not is_candidate(target) and api is None and target not in ASYNC_APIS:
