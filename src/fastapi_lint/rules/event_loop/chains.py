@@ -168,5 +168,53 @@ def root_data(steps: list[Step]) -> dict[str, object]:
     }
 
 
+def loop_bound(project: Project) -> frozenset[str]:
+    """Functions that must not move to a worker thread: they use the running loop or set a
+    context variable (``loop-bound`` facts), themselves or through any sync function they
+    call. A threadpool fix of a call to one of them changes what it does."""
+
+    def compute(project: Project) -> frozenset[str]:
+        found = {module.qualify(fact.function) for module, fact in project.facts("loop-bound")}
+        if not found:
+            return frozenset()
+        callers: dict[str, list[str]] = {}
+        for qualname, function in project.functions.items():
+            if function.function.is_async:
+                continue
+            for call in function.function.calls:
+                callee = project.resolve_callable(call.target)
+                if callee is not None and not callee.function.is_async:
+                    callers.setdefault(callee.qualname, []).append(qualname)
+        queue = deque(found)
+        while queue:
+            for caller in callers.get(queue.popleft(), ()):
+                if caller not in found:
+                    found.add(caller)
+                    queue.append(caller)
+        return frozenset(found)
+
+    return project.cached("event-loop:loop-bound", compute)
+
+
+def awaited_somewhere(project: Project) -> frozenset[str]:
+    """Project functions some module (tests included) awaits: making one a plain ``def``
+    breaks that ``await``."""
+
+    def compute(project: Project) -> frozenset[str]:
+        found = set()
+        for function in project.functions.values():
+            for call in function.function.calls:
+                if call.awaited:
+                    callee = project.resolve_callable(call.target)
+                    if callee is not None:
+                        found.add(callee.qualname)
+        return frozenset(found)
+
+    return project.cached("event-loop:awaited", compute)
+
+
+DEF_FIX_PREFIX = "Make `"
+
+
 def blocking_graph(project: Project) -> BlockingGraph:
     return project.cached("event-loop:blocking-graph", BlockingGraph)

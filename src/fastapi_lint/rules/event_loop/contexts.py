@@ -28,6 +28,7 @@ from collections import Counter, deque
 from dataclasses import dataclass
 
 from fastapi_lint.project import WITHDRAWN, Project, ProjectFunction
+from fastapi_lint.rules.event_loop.chains import DEF_FIX_PREFIX, awaited_somewhere
 from fastapi_lint.rules.event_loop.facts import EntryFact, is_command_decorator
 
 SERVED = "served"
@@ -293,6 +294,13 @@ def refine_blocking(diagnostic, project: Project, message):
         return diagnostic
     if not is_reported(project, function.qualname):
         return diagnostic.with_message(WITHDRAWN)
+    fix = diagnostic.fix
+    if (
+        fix is not None
+        and fix.message.startswith(DEF_FIX_PREFIX)
+        and function.qualname in awaited_somewhere(project)
+    ):
+        diagnostic = diagnostic.without_fix()  # a plain `def` would break an `await` elsewhere
     text = message(
         project,
         diagnostic.data.get("target", ""),

@@ -184,6 +184,34 @@ def _record_commands(ctx: FileContext) -> None:
             break
 
 
+@fact_type("loop-bound")
+@dataclass(slots=True)
+class LoopBoundFact:
+    """A function that needs the running event loop or the caller's context: run in a worker
+    thread, it would find no loop (``get_running_loop()`` raises, ``create_task`` has no loop
+    to use) or set a context variable in the thread's copy of the context."""
+
+    function: str  # module-relative qualname
+    target: str
+
+
+LOOP_BOUND_APIS = frozenset(
+    {
+        "asyncio.get_running_loop",
+        "asyncio.get_event_loop",
+        "asyncio.create_task",
+        "asyncio.ensure_future",
+        "asyncio.current_task",
+        "asyncio.all_tasks",
+        "asyncio.events._get_running_loop",
+        "asyncio._get_running_loop",
+        "sniffio.current_async_library",
+        "contextvars.ContextVar.set",
+        "contextvars.ContextVar.reset",
+    }
+)
+
+
 def is_candidate(target: str) -> bool:
     """A call worth following across modules: not a builtin, not the standard library."""
     return "." in target and target.partition(".")[0] not in STDLIB_MODULES
@@ -227,6 +255,8 @@ def collect(ctx: FileContext) -> None:
         target = ctx.call_target(call, frame)
         if target is None:
             continue
+        if target in LOOP_BOUND_APIS:
+            summary.add_fact("loop-bound", LoopBoundFact(function.qualname, target))
         api = catalog.match(target)
         parent = ctx.parent_of(call)
         if not function.is_async and api is not None and api.category is not METADATA:

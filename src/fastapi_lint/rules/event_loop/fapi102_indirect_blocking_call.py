@@ -8,6 +8,7 @@ from fastapi_lint.rules.event_loop import contexts, facts
 from fastapi_lint.rules.event_loop.chains import (
     blocking_graph,
     describe_chain,
+    loop_bound,
     root_data,
     runs_once_for,
 )
@@ -21,6 +22,18 @@ class IndirectBlockingCall(Rule):
 
     def end_file(self, ctx: FileContext) -> None:
         facts.collect(ctx)
+
+    @staticmethod
+    def _fix(fact, callee, project):
+        """The threadpool wrap, unless it would not fix or would change what the call does: a
+        generator (its body runs when iterated, still on the loop) or a function that uses the
+        running loop or sets a context variable (in a thread it finds no loop, or sets the
+        thread's copy of the context)."""
+        if fact.wrap_fix is None or callee.function.is_generator:
+            return None
+        if callee.qualname in loop_bound(project):
+            return None
+        return fact.wrap_fix
 
     def check_module(self, module, project, report) -> None:
         graph = None
@@ -45,7 +58,7 @@ class IndirectBlockingCall(Rule):
                 f"`{callee.function.name}()` blocks the event loop in {where}: {chain}; "
                 f"{contexts.who_waits(project, caller)}. Run it with "
                 "`await run_in_threadpool(...)` or make the chain async",
-                fix=fact.wrap_fix,
+                fix=self._fix(fact, callee, project),
                 data={
                     "function": module.qualify(fact.function),
                     "callee": callee.qualname,

@@ -59,18 +59,85 @@ def def_fix(ctx: FileContext, function: FunctionInfo) -> PendingFix | None:
     )
 
 
-def _threadpool_plan(ctx: FileContext, frame: Frame):
-    key = ("event-loop:threadpool-plan", frame)
+# How a module already runs sync code in a worker thread, in order of preference: the fix
+# follows the module's own choice.
+_THREAD_HELPERS = (
+    ("asyncio.to_thread", "asyncio", "to_thread"),
+    ("anyio.to_thread.run_sync", "anyio.to_thread", "run_sync"),
+)
+# Calls whose result does the blocking work later, when it is iterated or read: a worker
+# thread would only build the iterator (`glob`), so no wrap is offered.
+LAZY_RESULTS = frozenset(
+    {
+        "pathlib.Path.glob",
+        "pathlib.Path.rglob",
+        "pathlib.Path.iterdir",
+        "pathlib.Path.walk",
+        "pathlib.Path.open",
+        "os.scandir",
+        "os.walk",
+        "open",
+        "io.open",
+    }
+)
+
+
+def _module_helper(ctx: FileContext) -> str | None:
+    """The thread helper the module already calls (``asyncio.to_thread``...), if any."""
+    cache = ctx.state.setdefault("event-loop:plans", {})
+    if "helper" not in cache:
+        called = set()
+        for call, frame in ctx.walk.calls:
+            func = call.func
+            name = (
+                func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+            )
+            if name in ("to_thread", "run_sync", "run_in_threadpool"):
+                called.add(ctx.call_target(call, frame))
+        cache["helper"] = next(
+            (qualname for qualname, _, _ in _THREAD_HELPERS if qualname in called), None
+        )
+        if "starlette.concurrency.run_in_threadpool" in called or (
+            "fastapi.concurrency.run_in_threadpool" in called
+        ):
+            cache["helper"] = None  # run_in_threadpool is imported: reused below
+    return cache["helper"]
+
+
+def _imports_web_framework(ctx: FileContext) -> bool:
+    return any(
+        (b.qualname or "").startswith(("fastapi", "starlette"))
+        for bindings in ctx.walk.module_frame.bindings.values()
+        for b in bindings
+    )
+
+
+def _threadpool_plan(ctx: FileContext, frame: Frame, keywords: bool = False):
+    """How to spell the thread helper at ``frame``: ``run_in_threadpool`` when the module
+    imports it (or is a FastAPI/Starlette module), else the helper the module already calls
+    (``asyncio.to_thread``, ``anyio.to_thread.run_sync`` for calls without keywords), else
+    ``asyncio.to_thread``: a module that is not a web module never gets a starlette import."""
+    key = ("event-loop:threadpool-plan", frame, keywords)
     cache = ctx.state.setdefault("event-loop:plans", {})
     if key not in cache:
-        module = "fastapi.concurrency"
-        if not any(
-            (b.qualname or "").startswith(("fastapi", "starlette"))
-            for bindings in ctx.walk.module_frame.bindings.values()
-            for b in bindings
-        ):
-            module = "starlette.concurrency"
-        cache[key] = plan_from_import(ctx, module, "run_in_threadpool", frame)
+        plan = None
+        helper = _module_helper(ctx)
+        for qualname, module, attribute in _THREAD_HELPERS:
+            if helper == qualname and not (keywords and attribute == "run_sync"):
+                plan = plan_module_attribute(ctx, module, attribute, frame)
+                break
+        if plan is None and (helper is None or _imports_web_framework(ctx)):
+            if _imports_web_framework(ctx):
+                plan = plan_from_import(ctx, "fastapi.concurrency", "run_in_threadpool", frame)
+            else:
+                existing = plan_from_import(
+                    ctx, "starlette.concurrency", "run_in_threadpool", frame
+                )
+                if existing is not None and not existing.edits:
+                    plan = existing
+        if plan is None:
+            plan = plan_module_attribute(ctx, "asyncio", "to_thread", frame)
+        cache[key] = plan
     return cache[key]
 
 
@@ -84,7 +151,10 @@ def wrap_fix(ctx: FileContext, call: cst.Call, frame: Frame) -> PendingFix | Non
         return None
     if not isinstance(call.func, (cst.Name, cst.Attribute)):
         return None
-    plan = _threadpool_plan(ctx, frame)
+    if ctx.call_target(call, frame) in LAZY_RESULTS:
+        return None
+    keywords = any(arg.keyword is not None or arg.star == "**" for arg in call.args)
+    plan = _threadpool_plan(ctx, frame, keywords)
     if plan is None:
         return None
     arguments = [ctx.code_for(call.func), *(ctx.argument_code(arg) for arg in call.args)]
