@@ -818,6 +818,7 @@ def test_show_settings_prints_the_resolved_settings(tmp_path: Path) -> None:
         "FAPI102",
         "FAPI103",
         "FAPI104",
+        "FAPI105",
         "FAPI301",
     ]
     assert json.loads(lines["unfixable"]) == ["FAPI101", "FAPI102"]

@@ -385,6 +385,8 @@ def _check(
             _verbose("nothing changed since the last run: its findings stand")
         elif result.shortcut is Shortcut.INCREMENTAL:
             _verbose("project pass skipped: the changed files' module summaries are the same")
+        for note in result.notes:
+            _verbose(note)
         for stage, seconds in result.timings.items():
             _verbose(f"time {stage}: {seconds:.3f}s")
         _verbose(
