@@ -29,7 +29,12 @@ from dataclasses import dataclass
 
 from fastapi_lint.project import WITHDRAWN, Project, ProjectFunction
 from fastapi_lint.rules.event_loop.chains import DEF_FIX_PREFIX, awaited_somewhere
-from fastapi_lint.rules.event_loop.facts import EntryFact, is_command_decorator
+from fastapi_lint.rules.event_loop.facts import (
+    COMMAND_DECORATORS,
+    COMMAND_PACKAGES,
+    EntryFact,
+    is_command_decorator,
+)
 
 SERVED = "served"
 STARTUP = "startup"
@@ -82,6 +87,27 @@ def is_test_module(path: str, module: str) -> bool:
     return bool(folders & _TEST_FOLDERS)
 
 
+def _command_package(project: Project, via: str) -> str | None:
+    """The command-line framework of a command decorator or call (``typer`` for
+    ``typer.Typer.command``, for the same method of an object made in another module, and for
+    a project subclass of ``typer.Typer``), None when it is not one."""
+    if via == "fire.Fire" or is_command_decorator(via):
+        return via.partition(".")[0]
+    library = project.library_target(via)
+    if library is not None and is_command_decorator(library):
+        return library.partition(".")[0]
+    owner, _, method = via.rpartition(".")
+    if not owner or method not in COMMAND_DECORATORS:
+        return None
+    owner_class = project.resolve(owner)
+    if owner_class not in project.classes:
+        owner_class = project.value_type(owner) or ""
+    for ancestor in project.class_ancestors(owner_class) if owner_class else ():
+        if ancestor.startswith(COMMAND_PACKAGES):
+            return ancestor.partition(".")[0]
+    return None
+
+
 def _is_command_path(path: str) -> bool:
     parts = path.replace("\\", "/").split("/")
     return parts[-1].removesuffix(".py") in _COMMAND_FILES or bool(
@@ -118,13 +144,10 @@ class Contexts:
                 continue
             caller = module.qualify(fact.function) if fact.function else ""
             if fact.kind == "command":
-                via = fact.via
-                if fact.via != "fire.Fire" and not is_command_decorator(via):
-                    via = project.library_target(via) or ""
-                    if not is_command_decorator(via):
-                        continue
+                package = _command_package(project, fact.via)
+                if package is None:
+                    continue
                 command_modules.add(module.module)
-                package = via.partition(".")[0]
                 command_seeds.append((target.qualname, f"`{package}` command"))
                 continue
             if fact.kind == "task":
