@@ -300,7 +300,7 @@ def _memo_guard(function: cst.FunctionDef) -> int | None:
     body = function.body
     if not isinstance(body, cst.IndentedBlock):
         return None
-    for index, statement in enumerate(body.body[:4]):
+    for index, statement in enumerate(body.body):
         if not isinstance(statement, cst.If) or statement.orelse is not None:
             continue
         if not _returns(statement.body):
