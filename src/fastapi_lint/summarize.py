@@ -79,6 +79,7 @@ def build_summary(ctx: FileContext) -> None:
             is_staticmethod="staticmethod" in decorators,
             is_classmethod="classmethod" in decorators,
             params=[param_summary(p) for p in signature(ctx, info)],
+            sets_globals=sets_globals(info.node) if _has_global(info.node) else [],
             memoized=any(
                 ctx.qualname(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator)
                 in MEMOIZERS
@@ -114,6 +115,7 @@ def build_summary(ctx: FileContext) -> None:
                 once=runs_once_per_process(ctx, call, executing.function.node, declared_names),
                 constant=constant_arguments(call),
                 conditional=is_conditional(ctx, call, executing.function.node),
+                flag=flag_guard(ctx, call, executing.function.node, declared_names),
             )
         )
 
@@ -223,6 +225,44 @@ def is_conditional(ctx: FileContext, call: cst.Call, function: cst.FunctionDef) 
     return False
 
 
+def flag_guard(
+    ctx: FileContext,
+    call: cst.Call,
+    function: cst.FunctionDef,
+    memo: dict[cst.FunctionDef, Any],
+) -> str | None:
+    """``X`` when ``call`` runs only under ``if not X:`` / ``if X is None:``, ``X`` a
+    module-level name that this function neither declares ``global`` nor assigns there: the
+    callee may be the one that sets it (``if not CONFIGURED: setup_logging()``)."""
+    found = memo.get(function)
+    if found is None:
+        found = memo[function] = (_declared_names(function), _memo_guard(function))
+    declared = found[0]
+    module_names = ctx.walk.module_frame.bindings
+    parents = ctx.walk.parents
+    child: cst.CSTNode = call
+    parent = parents.get(child)
+    while parent is not None and parent is not function:
+        if isinstance(parent, cst.If) and child is parent.body:
+            name = _unset_test(parent.test)
+            if (
+                name is not None
+                and "." not in name
+                and name not in declared
+                and name in module_names
+                and not _assigns(parent.body, name)
+            ):
+                return name
+        child, parent = parent, parents.get(parent)
+    return None
+
+
+def sets_globals(function: cst.FunctionDef) -> list[str]:
+    """Names the function declares ``global`` and assigns somewhere in its body."""
+    declared = _declared_names(function)
+    return sorted(name for name in declared if _stores(function.body, "value", name))
+
+
 def constant_arguments(call: cst.Call) -> bool:
     """Every argument is a literal (a string, a number, ``True``/``False``/``None``)."""
     return all(
@@ -272,6 +312,15 @@ def runs_once_per_process(
             return _statement_index(function, child) > guard
         child, parent = parent, parents.get(parent)
     return False
+
+
+def _has_global(function: cst.FunctionDef) -> bool:
+    body = function.body
+    return isinstance(body, cst.IndentedBlock) and any(
+        isinstance(statement, cst.SimpleStatementLine)
+        and any(isinstance(small, cst.Global) for small in statement.body)
+        for statement in body.body
+    )
 
 
 def _declared_names(function: cst.FunctionDef) -> frozenset[str]:

@@ -94,6 +94,9 @@ class CallSite:
     constant: bool = False
     # Under an `if`/`for`/`while`/`except`/`match` branch of its function: it may not run.
     conditional: bool = False
+    # Made under `if not X:` / `if X is None:` with `X` a module-level name the branch does not
+    # assign: once per process when the callee sets `X` (see `FunctionSummary.sets_globals`).
+    flag: str | None = None
 
 
 @dataclass(slots=True)
@@ -184,6 +187,8 @@ class FunctionSummary:
     params: list[ParamSummary] = field(default_factory=list)
     # Decorated with `functools.cache` / `lru_cache`: the body runs once per distinct arguments.
     memoized: bool = False
+    # Module-level names the function declares `global` and assigns.
+    sets_globals: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -43,10 +43,19 @@ def runs_once(function: ProjectFunction) -> bool:
     return summary.is_classmethod and all(p.name == "cls" for p in summary.params)
 
 
-def runs_once_for(call, callee: ProjectFunction) -> bool:
-    """A call made once per process (lazy initialization, after a memo's guard), or with
-    literal arguments only to a memoized function (``load_catalog("default")``)."""
-    return call.once or (call.constant and callee.function.memoized)
+def runs_once_for(call, callee: ProjectFunction, caller: ProjectFunction | None = None) -> bool:
+    """A call made once per process (lazy initialization, after a memo's guard; under
+    ``if not X:`` when the callee of the same module sets the global ``X``), or with literal
+    arguments only to a memoized function (``load_catalog("default")``)."""
+    if call.once or (call.constant and callee.function.memoized):
+        return True
+    flag = getattr(call, "flag", None)
+    return (
+        flag is not None
+        and caller is not None
+        and caller.module is callee.module
+        and flag in callee.function.sets_globals
+    )
 
 
 class BlockingGraph:
@@ -88,7 +97,7 @@ class BlockingGraph:
                 callee = project.resolve_callable(call.target)
                 if callee is None or callee.function.is_async or callee.qualname == qualname:
                     continue
-                if runs_once_for(call, callee):
+                if runs_once_for(call, callee, function):
                     continue
                 callers.setdefault(callee.qualname, []).append(
                     (
