@@ -15,10 +15,9 @@ is placed in one context, from what reaches it in the project's call graph:
   ``conftest.py``, a ``tests/`` folder);
 * ``unknown``: library code no entry point of the project reaches (still reported).
 
-The command-line context does not reach into served modules (modules some of whose functions
-are served), except command-line modules (with an entry point of their own, or under a
-``scripts/``/``cli/`` folder): a service function that a script also calls is not settled by
-the script, whose served callers may be calls the project pass cannot resolve. The event-loop rules report the contexts of the
+A context other than served and startup reaches only into command-line modules (modules with an
+entry point of their own, or under a ``scripts/``/``cli/`` folder): a service function that a
+script also calls is not settled by the script. The event-loop rules report the contexts of the
 ``event-loop-contexts`` setting (served and unknown by default) and name the context and its
 entry point in their messages.
 """
@@ -192,16 +191,11 @@ class Contexts:
 
         startup = _reach(startup_seeds, edges, tasks=tasks, started=served_seeds)
         served = _reach(served_seeds, edges)
-        # A module some of whose code runs while serving is a served module: a script calling
-        # one of its functions does not settle that function (its served callers may be calls
-        # the project pass cannot resolve).
-        served_modules = {project.functions[name].module.module for name in served}
         command_line = _reach(
             command_seeds,
             edges,
             allowed=lambda name: (
                 project.functions[name].module.module in command_modules
-                or project.functions[name].module.module not in served_modules
                 or _is_command_path(project.functions[name].module.path)
             ),
         )
