@@ -258,9 +258,14 @@ def flag_guard(
 
 
 def sets_globals(function: cst.FunctionDef) -> list[str]:
-    """Names the function declares ``global`` and assigns somewhere in its body."""
+    """Names the function declares ``global`` and assigns or fills somewhere in its body
+    (``X = ...``, ``X[k] = ...``, ``X.update(...)``)."""
     declared = _declared_names(function)
-    return sorted(name for name in declared if _stores(function.body, "value", name))
+    return sorted(
+        name
+        for name in declared
+        if _stores(function.body, "value", name) or _stores(function.body, "key", name)
+    )
 
 
 def constant_arguments(call: cst.Call) -> bool:
