@@ -68,6 +68,7 @@ class RedundantResponseModel(Rule):
     name = "redundant-response-model"
     summary = "`response_model=` repeats the route's return annotation"
     fix_availability = FixAvailability.ALWAYS
+    opt_in = True  # style: out of the default selection
 
     def end_file(self, ctx: FileContext) -> None:
         versions = ctx.settings.detect_versions()
