@@ -354,13 +354,15 @@ def _phrase(parts: list[str]) -> tuple[tuple[str, ...] | None, Kind | None]:
 
 def holds_a_name(name: str, text: str) -> bool:
     """Values that are no secret of any kind: blank, punctuation only (`"*"`), a sentinel
-    (`"_sa_default"`), a redaction mask, the name of an environment variable or a file, or the
+    (`"_sa_default"`), a redaction mask, a shell command that makes one, a URN, the name of an environment variable or a file, or the
     key's own name (`_REFRESH_TOKEN = "refresh_token"`, `_USER_API_KEY = "UserApiKey"`)."""
     stripped = text.strip()
     if not any(c.isalnum() for c in stripped):
         return True
     if _SENTINEL.match(stripped) or _ENV_NAME.match(stripped) or _FILE_NAME.match(stripped):
         return True
+    if "$(" in stripped or stripped.startswith("urn:"):
+        return True  # how to make one (`"sk-$(openssl rand -hex 32)"`), or a protocol name
     value_words = words(stripped)
     if any(w in MASK_WORDS for w in value_words):
         return True
