@@ -239,6 +239,16 @@ NAME_WORDS = frozenset(
         "example",
         "sample",
         "stub",
+        # A known value kept to refuse or warn about it (`_LEGACY_DEFAULT_ADMIN_PASSWORD`,
+        # compared at login to reject the password earlier versions shipped).
+        "legacy",
+        "insecure",
+        "weak",
+        "banned",
+        "forbidden",
+        "disallowed",
+        "compromised",
+        "leaked",
     }
 )
 # Words of a value that is a stand-in, not a credential.
@@ -370,10 +380,14 @@ def holds_a_name(name: str, text: str) -> bool:
         # Made of words only: the key's own name (or its end), or a type naming a key. (A text
         # with spaces is a guessable secret, `"super secret jwt secret"`; labels and error texts
         # are told by their names' qualifiers, `LABEL_`, `_ERROR_`.)
-        # One word is not enough: `JWT_SECRET = "secret"` is the classic guessable secret.
+        # The whole name (`PASSWORD = "password"`, a configuration key), or its end in two
+        # words or more: one word is not enough, `JWT_SECRET = "secret"` is the classic
+        # guessable secret.
         parts = words(name)
         joined = "".join(value_words)
-        if len(value_words) >= 2 and any(joined == "".join(parts[i:]) for i in range(len(parts))):
+        if joined == "".join(parts) or (
+            len(value_words) >= 2 and any(joined == "".join(parts[i:]) for i in range(len(parts)))
+        ):
             return True
         if _CAMEL.match(stripped) and any(w in KEY_WORDS for w in value_words):
             return True
