@@ -110,6 +110,10 @@ VERIFY_WORDS = frozenset(
         "verification",
     }
 )
+# Qualifiers of the application's own secret key (`APP_SECRET_KEY`, `DJANGO_SECRET_KEY`).
+OWN_WORDS = frozenset(
+    {"app", "application", "django", "flask", "fastapi", "starlette", "server", "api", "web"}
+)
 # Qualifiers naming another service the application logs in to.
 PRESENT_WORDS = frozenset(
     {
@@ -339,10 +343,19 @@ def secret_kind(name: str) -> Kind | None:
         return None
     if phrase == ("token",):
         return kind
-    # `X_SECRET` is X's secret: only the word next to it says whose (`CLIENT_SECRET`,
-    # `S3_FILES_DOWNLOAD_SECRET`); further qualifiers of other phrases count nearest first.
-    nearest = qualifiers[-1:] if phrase in {("secret",), ("secret", "key")} else qualifiers[::-1]
-    for qualifier in nearest:
+    if phrase in {("secret",), ("secret", "key")} and qualifiers:
+        # `X_SECRET` is X's secret: only the word next to it says whose (`CLIENT_SECRET`,
+        # `S3_FILES_DOWNLOAD_SECRET`). A service's credential is its "secret key"
+        # (`STRIPE_SECRET_KEY`, `LANGFUSE_SECRET_KEY`); the application's own signing key is
+        # `SECRET_KEY`, `JWT_SECRET_KEY`, `APP_SECRET_KEY`.
+        qualifier = qualifiers[-1]
+        if qualifier in VERIFY_WORDS or qualifier in OWN_WORDS:
+            return Kind.VERIFY
+        if qualifier in PRESENT_WORDS or phrase == ("secret", "key"):
+            return Kind.PRESENT
+        return Kind.VERIFY
+    # Further qualifiers of other phrases count nearest first.
+    for qualifier in reversed(qualifiers):
         if qualifier in VERIFY_WORDS:
             return Kind.VERIFY
         if qualifier in PRESENT_WORDS:
