@@ -9,6 +9,7 @@ from fastapi_lint.lazy import cst
 from fastapi_lint.literals import literal_value
 from fastapi_lint.registry import Rule
 from fastapi_lint.rules.security.fapi301_cors_wildcard_with_credentials import constant_value
+from fastapi_lint.scope import BindingKind
 
 # decode functions: qualified name -> library
 DECODERS = {
@@ -177,8 +178,34 @@ def _key_kind(ctx: FileContext, call: cst.Call) -> str:
         return "public" if "PUBLIC KEY" in value or "CERTIFICATE" in value else "secret"
     if isinstance(value, dict):
         return "jwk"
-    text = ctx.code_for(key).lower()
+    text = " ".join(_key_sources(ctx, key, frame, 3)).lower()
     for kind, words in (("public", PUBLIC_KEY_WORDS), ("jwk", JWK_WORDS), ("secret", SECRET_WORDS)):
         if any(word in text for word in words):
             return kind
     return "unknown"
+
+
+def _key_sources(ctx: FileContext, node: cst.BaseExpression, frame, depth: int) -> list[str]:
+    """The key as written, and where a local name got it from (`key = potential_key`, `for
+    potential_key in keys`, `keys = requests.get(JWKS_URL).json()["keys"]`), a few hops back;
+    a parameter's annotation (`dict`: a JWK)."""
+    texts = [ctx.code_for(node)]
+    if depth == 0 or frame is None or not isinstance(node, cst.Name):
+        return texts
+    found = ctx.resolver.lookup(node.value, frame)
+    if found is None:
+        return texts
+    for binding in found[1][:4]:
+        source: cst.BaseExpression | None = None
+        if binding.kind is BindingKind.ASSIGN:
+            source = binding.value
+        elif binding.kind is BindingKind.LOOP and isinstance(binding.node, (cst.For, cst.CompFor)):
+            source = binding.node.iter
+        elif binding.kind is BindingKind.PARAM and binding.annotation is not None:
+            annotation = ctx.code_for(binding.annotation)
+            texts.append(
+                "jwk" if annotation.lower().startswith(("dict", "mapping")) else annotation
+            )
+        if source is not None:
+            texts.extend(_key_sources(ctx, source, found[0], depth - 1))
+    return texts
