@@ -113,7 +113,9 @@ class UnusedPathParameter(Rule):
                 for name, convertor in params:
                     if convertor == "path" and _catch_all(route.local_path, params):
                         continue  # a catch-all (a single-page app's) that ignores what it caught
-                    if ambiguous and not _declares(ctx, function, name):
+                    if ambiguous and (
+                        _declares(ctx, function, name) or _has_dependencies(ctx, function, route)
+                    ):
                         continue
                     self._record(ctx, function, index, route, name, convertor)
 
@@ -254,6 +256,13 @@ def _declares(ctx: FileContext, function: FunctionInfo, name: str) -> bool:
         if param.name == name or (param.marker is not None and param.marker.alias == name):
             return True
     return False
+
+
+def _has_dependencies(ctx: FileContext, function: FunctionInfo, route: RouteInfo) -> bool:
+    return route.keyword("dependencies") is not None or any(
+        param.marker is not None and param.marker.is_dependency
+        for param in signature(ctx, function)
+    )
 
 
 def _meant(ctx: FileContext, function: FunctionInfo, name: str) -> str | None:
