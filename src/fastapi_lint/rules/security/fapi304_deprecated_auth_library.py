@@ -70,18 +70,20 @@ class DeprecatedAuthLibrary(Rule):
 
 
 def _jose(versions) -> str | None:
-    """python-jose: the CVEs unless every version the project admits has them fixed. From 3.4.0
-    on, what remains (its `ecdsa` dependency, FastAPI's tutorial moving to PyJWT) is not worth
-    a finding."""
-    if versions.at_least("python-jose", JOSE_FIXED):
-        return None
+    """python-jose: the CVEs when the project pins a version before 3.4.0, or says nothing
+    about the version it runs. From 3.4.0 on, what remains (its `ecdsa` dependency, FastAPI's
+    tutorial moving to PyJWT) is not worth a finding; a requirement that admits 3.4.0 or later
+    (`python-jose`, `python-jose>=3.3`) installs the newest release."""
     found = versions.get("python-jose")
     if found is not None and versions.pinned_older_than("python-jose", JOSE_FIXED):
         where = f"the project pins {found.short()}, which has"
-    elif found is not None:
-        where = f"{found.short()} admits versions before {JOSE_FIXED}, which have"
+    elif found is None and not versions.declares("python-jose"):
+        where = (
+            "the project's dependencies do not say which version it runs, and versions before "
+            f"{JOSE_FIXED} have"
+        )
     else:
-        where = f"the project does not pin it to {JOSE_FIXED} or later, and older versions have"
+        return None
     return (
         f"`python-jose`: {where} known vulnerabilities ({JOSE_CVES}); require "
         f"`python-jose>={JOSE_FIXED}`, or move to `PyJWT` (FastAPI's recommendation)"
