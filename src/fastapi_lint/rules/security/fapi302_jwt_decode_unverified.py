@@ -3,6 +3,8 @@ with signature verification turned off."""
 
 from __future__ import annotations
 
+import re
+
 from fastapi_lint.context import FileContext
 from fastapi_lint.fastapi_model import keyword_argument
 from fastapi_lint.lazy import cst
@@ -156,12 +158,26 @@ def _token(call: cst.Call) -> cst.BaseExpression | None:
     return keyword_argument(call, "token") or keyword_argument(call, "jwt")
 
 
+# Words of a function's name that say it reads a token without verifying on purpose: a helper
+# named for it (`get_unverified_claims`, whose callers pick the key or route with the claims),
+# or single sign-on code reading the tokens it just received from the identity provider.
+DELIBERATE_WORDS = frozenset({"unverified", "sso", "oidc", "openid", "userinfo"})
+
+
 def _is_id_token(ctx: FileContext, call: cst.Call) -> bool:
-    """An OpenID Connect ID token (`id_token`): the client receives it from the provider's
-    token endpoint over TLS, where the specification lets it skip the signature check (OIDC
-    Core 3.1.3.7) and read the claims."""
+    """An OpenID Connect ID token (`id_token`), or a token read in single sign-on code: the
+    client receives it from the provider's token endpoint over TLS, where the specification
+    lets it skip the signature check (OIDC Core 3.1.3.7) and read the claims; or a helper named
+    for reading claims unverified."""
     token = _token(call)
-    return token is not None and "id_token" in ctx.code_for(token).lower()
+    if token is not None and "id_token" in ctx.code_for(token).lower():
+        return True
+    frame = ctx.frame
+    function = frame.enclosing_function if frame is not None else None
+    if function is None:
+        return False
+    words = set(re.findall(r"[a-z]+", function.name.lower()))
+    return bool(words & DELIBERATE_WORDS)
 
 
 def _key_kind(ctx: FileContext, call: cst.Call) -> str:
