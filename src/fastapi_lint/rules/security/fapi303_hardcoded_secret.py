@@ -23,10 +23,10 @@ SECRET_TYPES = frozenset({"pydantic.SecretStr", "pydantic.SecretBytes", "pydanti
 # What a known value costs, by kind (see `secrets.py`).
 CONSTANT_MESSAGES = {
     Kind.VERIFY: (
-        "`{name}` is a secret the application verifies with (a signing, session or login "
-        "secret) written in the source: everyone with access to the repository (or a leaked "
-        "copy) can forge tokens or log in with it, and it is the same in every environment; "
-        "read it from the environment or a secrets manager"
+        "`{name}` is a secret the application itself signs, encrypts or checks logins with, "
+        "written in the source: everyone with access to the repository (or a leaked copy) can "
+        "forge tokens, decrypt what it protects or log in with it, and it is the same in every "
+        "environment; read it from the environment or a secrets manager"
     ),
     Kind.PRESENT: (
         "`{name}` looks like a real credential the application presents to another service, "
@@ -36,11 +36,11 @@ CONSTANT_MESSAGES = {
 }
 FIELD_MESSAGES = {
     Kind.VERIFY: (
-        "`{name}` has a literal default, and the application verifies with it (a signing, "
-        "session or login secret): when the environment does not set it, the application runs "
-        "with this publicly known secret, so anyone can forge tokens or log in, instead of "
-        "failing to start; remove the default (use `SecretStr` with no default) so that a "
-        "missing secret is an error"
+        "`{name}` has a literal default, and the application itself signs, encrypts or checks "
+        "logins with it: when the environment does not set it, the application runs with this "
+        "publicly known secret, so anyone can forge tokens, decrypt what it protects or log "
+        "in, instead of failing to start; remove the default (use `SecretStr` with no default) "
+        "so that a missing secret is an error"
     ),
     Kind.PRESENT: (
         "`{name}` has a literal default that looks like a real credential the application "
