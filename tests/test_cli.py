@@ -134,6 +134,58 @@ def test_select_ignore_extend_select(tmp_path: Path) -> None:
     assert "FAPI301" in out and "FAPI101" in out
 
 
+STYLE = """\
+from fastapi import Depends, FastAPI
+from pydantic import BaseModel
+
+app = FastAPI()
+
+
+class Item(BaseModel):
+    name: str
+
+
+def get_db():
+    yield None
+
+
+@app.get("/items", response_model=Item)
+def read(db=Depends(get_db)) -> Item:
+    return Item(name="a")
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "config", "expected"),
+    [
+        ([], "", set()),  # the default selection leaves the style rules out
+        (["--ignore", "FAPI3"], "", set()),
+        (["--extend-select", "FAPI410"], "", {"FAPI410"}),
+        (
+            [],
+            '[tool.fastapi-lint]\nextend-select = ["FAPI410", "FAPI411"]\n',
+            {"FAPI410", "FAPI411"},
+        ),
+        (["--select", "FAPI4"], "", {"FAPI410", "FAPI411"}),  # a select that names them
+        (["--select", "ALL"], "", {"FAPI410", "FAPI411"}),
+        (["--extend-select", "FAPI41", "--ignore", "FAPI411"], "", {"FAPI410"}),
+    ],
+)
+def test_style_rules_are_opt_in(tmp_path: Path, args, config, expected) -> None:
+    project = make_project(tmp_path, {"app.py": STYLE}, config or None)
+    out = invoke(project, "--output-format", "concise", *args).output
+    found = {code for code in ("FAPI410", "FAPI411") if code in out}
+    assert found == expected, out
+
+
+def test_opt_in_rules_are_the_style_rules() -> None:
+    from fastapi_lint.registry import opt_in_codes, select_rules
+
+    assert opt_in_codes() == ["FAPI410", "FAPI411"]
+    default = {rule.code for rule in select_rules(None, [])}
+    assert "FAPI410" not in default and "FAPI101" in default and "FAPI406" in default
+
+
 def test_unknown_selector_on_command_line_exits_2(tmp_path: Path) -> None:
     result = invoke(tmp_path, "--select", "FAPI999")
     assert result.exit_code == 2

@@ -524,7 +524,7 @@ def _show_settings(settings) -> None:
     def value(item) -> str:
         return "none" if item is None else json.dumps(item, default=str, ensure_ascii=False)
 
-    from fastapi_lint.registry import quiet_for_versions
+    from fastapi_lint.registry import DEFAULT_SELECT, opt_in_codes, quiet_for_versions
 
     versions = settings.detect_versions()
     rules = settings.enabled_rules()
@@ -533,7 +533,9 @@ def _show_settings(settings) -> None:
         ("root", str(settings.root)),
         ("src", [str(p) for p in settings.src]),
         ("cache-dir", str(settings.cache_dir) if settings.cache_dir else None),
-        ("select", settings.select),
+        # The default selection: every rule but the opt-in ones (`extend-select` turns them on).
+        ("select", settings.select if settings.select is not None else list(DEFAULT_SELECT)),
+        ("opt-in-rules", opt_in_codes()),
         ("extend-select", settings.extend_select),
         ("ignore", settings.ignore),
         ("rules", [rule.code for rule in rules]),
@@ -838,6 +840,8 @@ def rule(code, show_all, output_format):
                             "name": r.name,
                             "family": r.family(),
                             "fix": r.fix_availability.value,
+                            # False: opt-in, out of the default selection (`extend-select`).
+                            "default": not r.opt_in,
                             "summary": r.summary,
                         }
                         for r in rules

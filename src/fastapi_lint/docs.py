@@ -101,10 +101,14 @@ def rules_table() -> str:
     """The README's rule table, generated from the registry."""
     from fastapi_lint.registry import all_rules
 
-    lines = ["| Code | Name | Fix | What it finds |", "|------|------|-----|---------------|"]
+    lines = [
+        "| Code | Name | Default | Fix | What it finds |",
+        "|------|------|---------|-----|---------------|",
+    ]
     for rule in all_rules():
+        default = "opt-in" if rule.opt_in else "on"
         lines.append(
-            f"| [{rule.code}](rules/{rule.code}.md) | {rule.name} | "
+            f"| [{rule.code}](rules/{rule.code}.md) | {rule.name} | {default} | "
             f"{rule.fix_availability.value} | {rule.summary} |"
         )
     return "\n".join(lines)

@@ -51,6 +51,10 @@ class Rule:
     # (package, version): the rule stays quiet in a project pinned to an older version of the
     # package (the Pydantic v2 migration rules on a project that runs Pydantic 1).
     quiet_below: ClassVar[tuple[str, str] | None] = None
+    # Opt-in rules (style and modernization) are left out of the default selection: a project
+    # turns them on with `extend-select` (or any `select` that names them), as ruff does with its
+    # FAST001/FAST002. The default selection holds bugs, risks and deprecations.
+    opt_in: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -172,17 +176,35 @@ def _specificity(selector: str, code: str) -> int | None:
     return None
 
 
+# What `select` means when the configuration does not set it: every rule but the opt-in ones.
+DEFAULT_SELECT = ("FAPI",)
+
+
 def select_rules(
-    select: Iterable[str], ignore: Iterable[str], extend_select: Iterable[str] = ()
+    select: Iterable[str] | None, ignore: Iterable[str], extend_select: Iterable[str] = ()
 ) -> list[type[Rule]]:
-    """The rules enabled by ruff's semantics: the most specific selector wins, ignore on ties."""
-    selects = [*select, *extend_select]
+    """The rules enabled by ruff's semantics: the most specific selector wins, ignore on ties.
+    ``select=None`` is the default selection, which leaves the opt-in rules to ``extend_select``."""
     ignores = list(ignore)
+    extra = list(extend_select)
+    if select is None:
+        return [
+            rule
+            for rule in all_rules()
+            if rule.always_enabled
+            or is_selected(rule.code, extra if rule.opt_in else [*DEFAULT_SELECT, *extra], ignores)
+        ]
+    selects = [*select, *extra]
     return [
         rule
         for rule in all_rules()
         if rule.always_enabled or is_selected(rule.code, selects, ignores)
     ]
+
+
+def opt_in_codes() -> list[str]:
+    """The codes of the rules the default selection leaves out."""
+    return [rule.code for rule in all_rules() if rule.opt_in]
 
 
 def is_selected(code: str, selects: Iterable[str], ignores: Iterable[str]) -> bool:

@@ -83,7 +83,8 @@ class Settings:
 
     root: Path
     config_file: Path | None = None
-    select: list[str] = field(default_factory=lambda: ["FAPI"])
+    # None: the default selection (every rule but the opt-in ones; see `registry.select_rules`).
+    select: list[str] | None = None
     ignore: list[str] = field(default_factory=list)
     extend_select: list[str] = field(default_factory=list)
     # Which findings' fixes may be applied and shown (ruff's `fixable`/`unfixable`).

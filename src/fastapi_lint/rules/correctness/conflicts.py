@@ -97,6 +97,7 @@ def _path_conflicts(routes: list[ServedRoute]) -> list[Conflict]:
             later.methods <= earlier.methods
             and id(later) not in reported
             and covers(path_earlier, path_later)
+            and not _same_endpoint(earlier, later)
         ):
             reported.add(id(later))
             found.append(
@@ -154,6 +155,20 @@ def _compatible_pairs(members: list[ServedRoute]) -> list[tuple[ServedRoute, Ser
                 stack.append((node.children[part], depth + 1))
         pairs.extend((members[index], members[other]) for other in sorted(found) if other > index)
     return pairs
+
+
+def _same_endpoint(a: ServedRoute, b: ServedRoute) -> bool:
+    """Stacked decorators on one function (`@router.get("/a/limits")` over
+    `@router.get("/a/{id}")`) with the same dependencies: whichever route answers, the same
+    code runs, so the shadowing changes nothing."""
+    return (
+        a.function is not None
+        and b.function is not None
+        and a.module.module == b.module.module
+        and a.function.qualname == b.function.qualname
+        and a.dependencies == b.dependencies
+        and a.route.dependencies == b.route.dependencies
+    )
 
 
 def _both_at_module_level(a: ServedRoute, b: ServedRoute, depth: int) -> bool:

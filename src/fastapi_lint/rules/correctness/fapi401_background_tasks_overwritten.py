@@ -23,6 +23,7 @@ from fastapi_lint.signatures import signature
 from fastapi_lint.summary import ModuleSummary, Span, fact_type
 
 FACT = "fapi401"
+USES_TASKS = "fapi401-uses-tasks"
 
 
 @fact_type(FACT)
@@ -32,6 +33,16 @@ class ResponseBackground:
     response: str  # qualified name of the response class
     span: Span
     fix: Fix | None = None
+
+
+@fact_type(USES_TASKS)
+@dataclass(slots=True)
+class UsesTasks:
+    """A function whose ``BackgroundTasks`` parameter ``param`` its body uses (adds a task to,
+    or hands on): one declared and never touched drops nothing."""
+
+    function: str
+    param: str
 
 
 def is_response_class(project: Project, qualname: str) -> bool:
@@ -102,6 +113,12 @@ class BackgroundTasksOverwritten(Rule):
         state["pending"].append((frame.function, target.value.value, response_type, node))
 
     def end_file(self, ctx: FileContext) -> None:
+        for function in ctx.functions:
+            for param in signature(ctx, function):
+                if param.type_name == BACKGROUND_TASKS and _used(function.node.body, param.name):
+                    ctx.summary.add_fact(
+                        USES_TASKS, UsesTasks(ctx.resolver.local(function.qualname), param.name)
+                    )
         state = ctx.state.get(self.code)
         if state is None:
             return
@@ -194,13 +211,37 @@ def _background_tasks_parameter(project: Project, served, function) -> str | Non
     for route in served.routes_of_function(function.qualname):
         extra.extend(route.dependencies)
     closure = dependency_closure(project, function.function, function.module, extra)
+    used = project.cached("fapi401-uses", _uses)
     for module, candidate in closure.functions:
         for param in project.params(candidate):
-            if param.annotation == BACKGROUND_TASKS and param.marker is None:
+            if (
+                param.annotation == BACKGROUND_TASKS
+                and param.marker is None
+                and (module.qualify(candidate.qualname), param.name) in used
+            ):
                 if candidate is function.function:
                     return f"its parameter `{param.name}`"
                 return f"its dependency `{module.qualify(candidate.qualname)}`"
     return None
+
+
+def _uses(project: Project) -> frozenset[tuple[str, str]]:
+    return frozenset(
+        (record.function, record.param)
+        for _, record in project.facts(USES_TASKS)
+        if isinstance(record, UsesTasks)
+    )
+
+
+def _used(body: cst.CSTNode, name: str) -> bool:
+    """Whether ``name`` is read anywhere in ``body`` (nested functions included)."""
+    stack: list[cst.CSTNode] = [body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name) and node.value == name:
+            return True
+        stack.extend(node.children)
+    return False
 
 
 def _is_none(node: cst.BaseExpression) -> bool:

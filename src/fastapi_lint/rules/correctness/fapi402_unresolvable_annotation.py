@@ -189,8 +189,9 @@ _LITERALS = frozenset({"Literal"})
 
 def _annotation_names(annotation: cst.BaseExpression) -> list[str]:
     """The global names evaluating the annotation reads. Strings in type positions are
-    forward references and are read too; strings in `Literal[...]`, in `Annotated` metadata
-    and in call arguments (`Query(alias="q")`) are plain values."""
+    forward references and are read too; strings in `Literal[...]`, in `Annotated` metadata,
+    in call arguments (`Query(alias="q")`) and in subscripts of values there
+    (`Query(description=DESCRIPTIONS["q"])`) are plain values."""
     names: list[str] = []
     # (node, is a type position)
     stack: list[tuple[cst.CSTNode, bool]] = [(annotation, True)]
@@ -215,7 +216,9 @@ def _annotation_names(annotation: cst.BaseExpression) -> list[str]:
             annotated = origin.rpartition(".")[2] == "Annotated"
             for index, element in enumerate(node.slice):
                 if isinstance(element.slice, cst.Index):
-                    typed_element = not literal and not (annotated and index > 0)
+                    # A subscript outside a type position is a value: `DESCRIPTIONS["name"]`
+                    # in `Query(description=...)` reads a dict, "name" is no forward reference.
+                    typed_element = typed and not literal and not (annotated and index > 0)
                     stack.append((element.slice.value, typed_element))
         elif isinstance(node, cst.Call):
             stack.append((node.func, False))

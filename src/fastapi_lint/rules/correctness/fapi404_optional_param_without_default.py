@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi_lint.context import FileContext, PendingFix
+from fastapi_lint.lazy import cst
 from fastapi_lint.registry import FixAvailability
 from fastapi_lint.rules.correctness.params import is_none, plain_params, union_members
 from fastapi_lint.rules.correctness.shared import QueryParamRule, record_query_param
@@ -37,6 +38,19 @@ class OptionalParamWithoutDefault(QueryParamRule):
         self, ctx: FileContext, function: FunctionInfo, params: list[ParamInfo], param: ParamInfo
     ) -> None:
         where = "query parameter"
+        use = _use_without_none(function.node.body, param.name)
+        if use is not None:
+            # `= None` would turn the 422 into a 500: the type is what is wrong.
+            advice = (
+                f"the handler cannot take `None` (it uses `{use}`), so make the type "
+                "non-optional (drop `None` from it)"
+            )
+            fix = None
+        else:
+            advice = (
+                "add `= None` if it is optional, or drop `None` from the type if it is required"
+            )
+            fix = self._fix(ctx, params, param)
         record_query_param(
             ctx,
             param.param,
@@ -44,8 +58,8 @@ class OptionalParamWithoutDefault(QueryParamRule):
             param.name,
             f"`{param.name}: {ctx.code_for(param.type_expr)}` of {function.describe()} has no "  # type: ignore[arg-type]
             f"default, so this {where} is still required: a request without it gets "
-            "`422 Unprocessable Entity`; add `= None`",
-            fix=self._fix(ctx, params, param),
+            f"`422 Unprocessable Entity`; {advice}",
+            fix=fix,
         )
 
     def _fix(
@@ -61,3 +75,47 @@ class OptionalParamWithoutDefault(QueryParamRule):
         if annotation is None:
             return None
         return PendingFix.unsafe("Add `= None`", ctx.insert_after(annotation.annotation, " = None"))
+
+
+def _use_without_none(body: cst.CSTNode, name: str) -> str | None:
+    """How the body uses ``name`` in a way `None` fails (`name[...]`, `name.attr`,
+    `for ... in name`), unless the body tests it anywhere (`if name`, `name is None`,
+    `name or ...`): then it handles `None`, and None is returned."""
+    found: str | None = None
+    stack: list[cst.CSTNode] = [body]
+    while stack:
+        node = stack.pop()
+        tests: list[cst.CSTNode] = []
+        if isinstance(node, (cst.If, cst.While, cst.IfExp)):
+            tests.append(node.test)
+        elif isinstance(node, (cst.BooleanOperation, cst.Comparison, cst.UnaryOperation)) or (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Name)
+            and node.func.value in ("isinstance", "bool", "getattr", "hasattr")
+        ):
+            tests.append(node)
+        if any(_mentions(test, name) for test in tests):
+            return None
+        if found is None:
+            if isinstance(node, cst.Subscript) and _is_name(node.value, name):
+                found = f"{name}[...]"
+            elif isinstance(node, cst.Attribute) and _is_name(node.value, name):
+                found = f"{name}.{node.attr.value}"
+            elif isinstance(node, (cst.For, cst.CompFor)) and _is_name(node.iter, name):
+                found = f"for ... in {name}"
+        stack.extend(node.children)
+    return found
+
+
+def _is_name(node: cst.CSTNode, name: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == name
+
+
+def _mentions(node: cst.CSTNode, name: str) -> bool:
+    stack: list[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        if _is_name(current, name):
+            return True
+        stack.extend(current.children)
+    return False

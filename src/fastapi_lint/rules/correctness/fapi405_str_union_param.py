@@ -59,6 +59,14 @@ class StrUnionParam(GatedRule):
             return
         if not all(is_scalar(ctx, m, param.frame) for m in values):
             return
+        converters = {
+            ctx.code_for(m).rpartition(".")[2]
+            for m, n in zip(values, names, strict=True)
+            if n != "str"
+        }
+        converters |= {"UUID" for c in converters if c.startswith("UUID")}
+        if _converts(function.node.body, param.name, converters):
+            return  # `isinstance(item_id, UUID) ... else: UUID(item_id)`: copes with a `str`
         others = ", ".join(
             f"`{ctx.code_for(m)}`" for m, n in zip(values, names, strict=True) if n != "str"
         )
@@ -102,3 +110,26 @@ class StrUnionParam(GatedRule):
             *annotated.edits,
             *field.edits,
         )
+
+
+def _converts(body: cst.CSTNode, name: str, converters: set[str]) -> bool:
+    """The body tests the value's type (`isinstance(name, ...)`) and converts it itself with
+    one of the other members (`UUID(name)`): it handles the `str` it always gets. Testing the
+    type alone is the bug: the other branch is never taken."""
+    tests = converts = False
+    stack: list[cst.CSTNode] = [body]
+    while stack:
+        node = stack.pop()
+        if (
+            isinstance(node, cst.Call)
+            and node.args
+            and isinstance(node.args[0].value, cst.Name)
+            and node.args[0].value.value == name
+        ):
+            callee = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+            if isinstance(node.func, cst.Name):
+                callee = node.func.value
+            tests = tests or callee == "isinstance"
+            converts = converts or callee in converters
+        stack.extend(node.children)
+    return tests and converts

@@ -12,10 +12,22 @@ from fastapi_lint.project import ModuleReport, Project
 from fastapi_lint.registry import FixAvailability, Rule
 from fastapi_lint.routes import dependency_closure, path_params, served_routes
 from fastapi_lint.scope import FunctionInfo, RouteInfo
+from fastapi_lint.signatures import signature
 from fastapi_lint.summary import ModuleSummary, Span, fact_type
 
 FACT = "fapi409"
 READS_PATH = "fapi409-reads-path"
+PASSES_REQUEST = "fapi409-passes-request"
+REQUEST_TYPES = frozenset(
+    {
+        "fastapi.Request",
+        "starlette.requests.Request",
+        "fastapi.WebSocket",
+        "starlette.websockets.WebSocket",
+        "starlette.requests.HTTPConnection",
+        "fastapi.requests.HTTPConnection",
+    }
+)
 _CONVERTOR_TYPES = {"str": "str", "path": "str", "int": "int", "float": "float"}
 
 
@@ -28,6 +40,9 @@ class PathParam:
     label: str
     span: Span
     fix: Fix | None = None
+    # A required parameter of the endpoint meant to be this one (`signal_engagement_id` for
+    # `{engagement_id}`): adding a parameter would leave it a required query parameter.
+    meant: str | None = None
 
 
 @fact_type(READS_PATH)
@@ -36,6 +51,15 @@ class ReadsPathParams:
     """A function reading ``request.path_params`` (or the raw scope) itself."""
 
     function: str
+
+
+@fact_type(PASSES_REQUEST)
+@dataclass(slots=True)
+class PassesRequest:
+    """A function passing its ``Request`` on to ``callee``, which may read the path itself."""
+
+    function: str
+    callee: str
 
 
 class UnusedPathParameter(Rule):
@@ -56,12 +80,43 @@ class UnusedPathParameter(Rule):
             readers.add(function)
             ctx.summary.add_fact(READS_PATH, ReadsPathParams(ctx.resolver.local(function.qualname)))
 
+    def visit_Call(self, node: cst.Call, ctx: FileContext) -> None:
+        frame = ctx.frame
+        function = frame.enclosing_function if frame is not None else None
+        if function is None:
+            return
+        cache = ctx.state.setdefault(self.code + "-requests", {})
+        if function not in cache:
+            cache[function] = _request_params(ctx, function)
+        requests = cache[function]
+        if not requests or not any(
+            isinstance(arg.value, cst.Name) and arg.value.value in requests for arg in node.args
+        ):
+            return
+        callee = ctx.call_target(node)
+        if callee is not None:
+            ctx.summary.add_fact(
+                PASSES_REQUEST, PassesRequest(ctx.resolver.local(function.qualname), callee)
+            )
+
     def end_file(self, ctx: FileContext) -> None:
+        names = [function.qualname for function in ctx.functions]
         for function in ctx.functions:
+            # Several functions of one name (`@router.get(...) async def _(...)` over and
+            # over): the project knows only one of them, so only this one's own parameters
+            # can be trusted.
+            ambiguous = names.count(function.qualname) > 1
             for index, route in enumerate(function.routes):
                 if route.local_path is None or route.call is None:
                     continue
-                for name, convertor in path_params(route.local_path):
+                params = path_params(route.local_path)
+                for name, convertor in params:
+                    if convertor == "path" and _catch_all(route.local_path, params):
+                        continue  # a catch-all (a single-page app's) that ignores what it caught
+                    if ambiguous and (
+                        _declares(ctx, function, name) or _has_dependencies(ctx, function, route)
+                    ):
+                        continue
                     self._record(ctx, function, index, route, name, convertor)
 
     def _record(
@@ -81,7 +136,8 @@ class UnusedPathParameter(Rule):
             label=route.label,
             span=ctx.lazy_span(path_node),
         )
-        fix = _add_parameter(ctx, function, name, convertor)
+        record.meant = _meant(ctx, function, name)
+        fix = _add_parameter(ctx, function, name, convertor) if record.meant is None else None
         if fix is not None:
             ctx.deferred_fix(record, "fix", fix)
         ctx.summary.add_fact(FACT, record)
@@ -104,12 +160,17 @@ class UnusedPathParameter(Rule):
                 continue
             function = project.function(record.function)
             assert function is not None
+            advice = (
+                f"add a `{record.name}` parameter (or an `alias=`)"
+                if record.meant is None
+                else f"`{record.meant}`, a required query parameter now, looks meant to be it: "
+                f'rename it to `{record.name}` or give it `alias="{record.name}"`'
+            )
             report.report(
                 record.span,
                 f"Path parameter `{{{record.name}}}` of route `{record.label}` is declared by "
                 f"neither `{function.function.name}` nor its dependencies: FastAPI matches the "
-                f"URL segment and throws the value away; add a `{record.name}` parameter (or an "
-                "`alias=`)",
+                f"URL segment and throws the value away; {advice}",
                 fix=record.fix,
             )
 
@@ -135,8 +196,16 @@ def _consumed(
     if not closure.complete:
         return None
     readers = project.cached("fapi409-readers", _readers)
-    if any(module.qualify(f.qualname) in readers for module, f in closure.functions):
-        return None  # reads `request.path_params` itself: any name may be used
+    passes = project.cached("fapi409-passes", _passes)
+    for module, f in closure.functions:
+        name = module.qualify(f.qualname)
+        if name in readers:
+            return None  # reads `request.path_params` itself: any name may be used
+        if any(
+            project.resolve(callee) in readers or callee in readers
+            for callee in passes.get(name, ())
+        ):
+            return None  # hands its request to a helper that does
     names: set[str] = set()
     for param in closure.params(project):
         if param.kind in ("varargs", "varkw"):
@@ -157,6 +226,58 @@ def _readers(project: Project) -> frozenset[str]:
         for _, record in project.facts(READS_PATH)
         if isinstance(record, ReadsPathParams)
     )
+
+
+def _passes(project: Project) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for _, record in project.facts(PASSES_REQUEST):
+        if isinstance(record, PassesRequest):
+            found.setdefault(record.function, []).append(record.callee)
+    return found
+
+
+def _request_params(ctx: FileContext, function: FunctionInfo) -> set[str]:
+    """The names of the function's parameters annotated as a request or a connection."""
+    names = set()
+    for param in function.node.params.params + function.node.params.kwonly_params:
+        annotation = param.annotation.annotation if param.annotation is not None else None
+        if annotation is not None and ctx.qualname(annotation, function.parent) in REQUEST_TYPES:
+            names.add(param.name.value)
+    return names
+
+
+def _catch_all(path: str, params: list[tuple[str, str]]) -> bool:
+    """The path's only parameter is a final `{x:path}`: `/{full_path:path}`, `/app/{rest:path}`."""
+    return len(params) == 1 and path.rstrip("/").endswith(":path}")
+
+
+def _declares(ctx: FileContext, function: FunctionInfo, name: str) -> bool:
+    for param in signature(ctx, function):
+        if param.name == name or (param.marker is not None and param.marker.alias == name):
+            return True
+    return False
+
+
+def _has_dependencies(ctx: FileContext, function: FunctionInfo, route: RouteInfo) -> bool:
+    return route.keyword("dependencies") is not None or any(
+        param.marker is not None and param.marker.is_dependency
+        for param in signature(ctx, function)
+    )
+
+
+def _meant(ctx: FileContext, function: FunctionInfo, name: str) -> str | None:
+    """A required plain parameter whose name holds the path parameter's as a word
+    (`signal_engagement_id` for `engagement_id`): it was meant to be the path parameter."""
+    for param in signature(ctx, function):
+        if (
+            param.name != name
+            and param.marker is None
+            and not param.has_default
+            and param.kind in ("normal", "kwonly", "posonly")
+            and (param.name.endswith("_" + name) or param.name.startswith(name + "_"))
+        ):
+            return param.name
+    return None
 
 
 def _add_parameter(

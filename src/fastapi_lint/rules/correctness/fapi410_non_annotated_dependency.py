@@ -30,6 +30,7 @@ class NonAnnotatedDependency(Rule):
     name = "non-annotated-dependency"
     summary = "FastAPI marker (`Depends`, `Query`...) as a default value instead of in `Annotated`"
     fix_availability = FixAvailability.SOMETIMES
+    opt_in = True  # style: out of the default selection
 
     def end_file(self, ctx: FileContext) -> None:
         if ctx.settings.detect_versions().pinned_older_than("fastapi", ANNOTATED_SUPPORT):

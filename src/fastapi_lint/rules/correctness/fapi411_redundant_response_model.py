@@ -68,6 +68,7 @@ class RedundantResponseModel(Rule):
     name = "redundant-response-model"
     summary = "`response_model=` repeats the route's return annotation"
     fix_availability = FixAvailability.ALWAYS
+    opt_in = True  # style: out of the default selection
 
     def end_file(self, ctx: FileContext) -> None:
         versions = ctx.settings.detect_versions()
@@ -89,10 +90,15 @@ class RedundantResponseModel(Rule):
             annotation = function.node.returns.annotation
             if not same_type(ctx, arg.value, annotation, function.parent):
                 continue
+            label = route.label
+            if not route.path and route.call.args and route.call.args[0].keyword is None:
+                # `@router.get("")` under a prefix it does not know (`f"{base}/tags"`): the
+                # registration as written says more than `GET `.
+                label = f"{ctx.code_for(route.call.func)}({ctx.code_for(route.call.args[0].value)})"
             ctx.report(
                 arg,
                 f"`response_model={ctx.code_for(arg.value)}` repeats the return annotation of "
-                f"route `{route.label}` (`{function.name}`): FastAPI already uses the annotation "
+                f"route `{label}` (`{function.name}`): FastAPI already uses the annotation "
                 "as the response model, and the two can drift apart when one is edited; remove "
                 "the argument",
                 fix=PendingFix.safe("Remove `response_model=`", ctx.remove_arg(route.call, arg)),

@@ -28,7 +28,7 @@ class FilesystemMetadataCall(Rule):
     name = "filesystem-metadata-call-in-async"
     summary = (
         "A filesystem metadata call (`exists`, `stat`, `mkdir`, `unlink`, `rename`...) inside an "
-        "`async def` (opt-in)"
+        "`async def`"
     )
     fix_availability = FixAvailability.SOMETIMES
     # Microseconds on a local disk: only for projects on network file systems.
