@@ -178,10 +178,10 @@ def test_style_rules_are_opt_in(tmp_path: Path, args, config, expected) -> None:
     assert found == expected, out
 
 
-def test_opt_in_rules_are_the_style_rules() -> None:
+def test_opt_in_rules_are_the_style_rules_and_metadata_syscalls() -> None:
     from fastapi_lint.registry import opt_in_codes, select_rules
 
-    assert opt_in_codes() == ["FAPI410", "FAPI411"]
+    assert opt_in_codes() == ["FAPI105", "FAPI410", "FAPI411"]
     default = {rule.code for rule in select_rules(None, [])}
     assert "FAPI410" not in default and "FAPI101" in default and "FAPI406" in default
 
