@@ -29,6 +29,7 @@ from fastapi_lint.knowledge.names import (
     COLLECTION_ORIGINS,
     OPTIONAL,
     TUPLE_ORIGINS,
+    TYPE_ALIAS,
     UNION,
     canonical,
 )
@@ -280,6 +281,8 @@ class Resolver:
         if binding.opaque:
             return None
         if binding.annotation is not None and kind in (BindingKind.ASSIGN, BindingKind.PARAM):
+            if kind is BindingKind.ASSIGN and self._is_type_alias_annotation(binding, scope):
+                return None  # `X: TypeAlias = ...`: X is a type, not an instance of one
             return self.annotation_type(binding.annotation, self._annotation_frame(binding, scope))
         if kind is BindingKind.PARAM:
             return self._implicit_param_type(binding, scope)
@@ -458,8 +461,67 @@ class Resolver:
                 return canonical(f"{owner}.{func.attr.value}")
         return None
 
+    # -- type aliases ------------------------------------------------------------------
+
+    def _is_type_alias_annotation(self, binding: Binding, scope: Frame) -> bool:
+        annotation = binding.annotation
+        if not isinstance(annotation, (cst.Name, cst.Attribute)):
+            return False
+        name = annotation.value if isinstance(annotation, cst.Name) else annotation.attr.value
+        return name == "TypeAlias" and self.qualname(annotation, scope) in TYPE_ALIAS
+
+    def type_alias(
+        self, name: str, frame: Frame, _depth: int = 0
+    ) -> tuple[cst.BaseExpression, Frame] | None:
+        """The annotation ``name`` stands for when it is a type alias bound once in a visible
+        scope: ``X = Annotated[T, ...]`` (or ``Optional``/``Union``), ``X: TypeAlias = ...``,
+        ``type X = ...``, and chains of them (``Y = X``). Returns (expression, its frame)."""
+        if _depth > 8:
+            return None
+        found = self.lookup(name, frame)
+        if found is None:
+            return None
+        scope, bindings = found
+        if len(bindings) != 1:
+            return None
+        binding = bindings[0]
+        value = binding.value
+        if binding.kind is not BindingKind.ASSIGN or binding.opaque or value is None:
+            return None
+        explicit = isinstance(binding.node, cst.TypeAlias)
+        if binding.annotation is not None:
+            if not self._is_type_alias_annotation(binding, scope):
+                return None
+            explicit = True
+        if isinstance(value, cst.Name):
+            chained = self.type_alias(value.value, scope, _depth + 1)
+            if chained is not None:
+                return chained
+            return (value, scope) if explicit else None
+        if explicit:
+            return value, scope
+        if isinstance(value, cst.Subscript) and self.qualname(value.value, scope) in (
+            ANNOTATED,
+            OPTIONAL,
+            UNION,
+        ):
+            return value, scope
+        return None
+
     def annotation_type(self, annotation: cst.BaseExpression, frame: Frame) -> str | None:
-        """The class an annotation stands for: ``Optional[X]``, ``X | None``, ``Annotated[X, ...]``."""
+        """The class an annotation stands for: ``Optional[X]``, ``X | None``, ``Annotated[X, ...]``,
+        also through a type alias (``SessionDep = Annotated[Session, Depends(get_db)]``)."""
+        if isinstance(annotation, cst.Name):
+            alias = self.type_alias(annotation.value, frame)
+            if alias is not None:
+                key = id(alias[0])
+                if key in self._in_progress:
+                    return None  # a recursive alias
+                self._in_progress.add(key)
+                try:
+                    return self.annotation_type(alias[0], alias[1])
+                finally:
+                    self._in_progress.discard(key)
         if isinstance(annotation, (cst.Name, cst.Attribute)):
             return self.qualname(annotation, frame)
         if isinstance(annotation, cst.Subscript):

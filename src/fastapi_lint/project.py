@@ -195,6 +195,9 @@ class Project:
         resolved = self.resolve(name)
         if resolved in self.classes:
             return resolved
+        alias = self.annotated_alias(resolved)
+        if alias is not None:  # `SessionDep = Annotated[Session, Depends(...)]` of another module
+            return self.resolve(alias.annotation) if alias.annotation else None
         variable_type = self.module_variable_type(resolved)
         if variable_type is not None:
             return RETURN_TYPES.get(f"{variable_type}.__call__", variable_type)
@@ -376,6 +379,9 @@ class Project:
         resolved = self.resolve(type_name)
         if resolved in self.classes:
             return resolved
+        alias = self.annotated_alias(resolved)
+        if alias is not None:
+            return self.settle_type(alias.annotation, _depth + 1)
         function = self.functions.get(resolved)
         if function is not None:
             return self.settle_type(function.function.returns, _depth + 1)

@@ -19,7 +19,7 @@ from fastapi_lint.knowledge.names import (
     canonical,
 )
 from fastapi_lint.lazy import cst
-from fastapi_lint.scope import BindingKind, Frame, FunctionInfo
+from fastapi_lint.scope import Frame, FunctionInfo
 from fastapi_lint.summary import MarkerSummary, ParamSummary
 
 MARKERS = DEPENDENCY_MARKERS | PARAM_MARKERS
@@ -128,16 +128,14 @@ def _annotated_parts(
 def _local_alias(
     resolver: Resolver, annotation: cst.BaseExpression | None, frame: Frame
 ) -> tuple[cst.Subscript, Frame] | None:
-    """``Dep`` where ``Dep = Annotated[...]`` is bound once in a visible scope."""
+    """``Dep`` where ``Dep = Annotated[...]`` is bound once in a visible scope (also as
+    ``Dep: TypeAlias = ...``, ``type Dep = ...`` or through a chain of aliases)."""
     if not isinstance(annotation, cst.Name):
         return None
-    found = resolver.lookup(annotation.value, frame)
+    found = resolver.type_alias(annotation.value, frame)
     if found is None:
         return None
-    scope, bindings = found
-    if len(bindings) != 1 or bindings[0].kind is not BindingKind.ASSIGN or bindings[0].opaque:
-        return None
-    value = bindings[0].value
+    value, scope = found
     if isinstance(value, cst.Subscript) and resolver.qualname(value.value, scope) == ANNOTATED:
         return value, scope
     return None

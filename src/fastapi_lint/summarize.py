@@ -624,11 +624,19 @@ def _constant_or_alias(ctx: FileContext, name: str, binding) -> None:
     if value is None:
         return
     frame = ctx.walk.module_frame
-    if isinstance(value, cst.Subscript):
-        if ctx.resolver.qualname(value.value, frame) == ANNOTATED:
-            alias = alias_summary(ctx.resolver, name, value, frame)
+    aliased = ctx.resolver.type_alias(name, frame)
+    if aliased is not None:
+        # `X = Annotated[T, marker]`, also `X: TypeAlias = ...`, `type X = ...`, `X = Y`.
+        expression, scope = aliased
+        if (
+            isinstance(expression, cst.Subscript)
+            and ctx.resolver.qualname(expression.value, scope) == ANNOTATED
+        ):
+            alias = alias_summary(ctx.resolver, name, expression, scope)
             if alias is not None:
                 ctx.summary.annotated_aliases[name] = alias
+        return
+    if isinstance(value, cst.Subscript):
         return
     literal = literal_value(value, ctx.resolver, frame)
     if is_literal(literal):

@@ -366,6 +366,12 @@ class _Walker:
                     klass.attribute_values.setdefault(attr, []).append(node.value)
         return False
 
+    def _type_alias(self, node, parent, frame: Frame, push) -> bool:
+        # `type X = ...` (Python 3.12): X names the annotation on the right.
+        if isinstance(node.name, cst.Name):
+            frame.bind(Binding(node.name.value, BindingKind.ASSIGN, node, value=node.value))
+        return False
+
     def _aug_assign(self, node: cst.AugAssign, parent, frame: Frame, push) -> bool:
         if isinstance(node.target, cst.Name):
             frame.bind(Binding(node.target.value, BindingKind.ASSIGN, node, opaque=True))
@@ -546,6 +552,7 @@ def _special() -> dict[type, object]:
                 cst.Assign: _Walker._assign,
                 cst.AnnAssign: _Walker._ann_assign,
                 cst.AugAssign: _Walker._aug_assign,
+                cst.TypeAlias: _Walker._type_alias,
                 cst.NamedExpr: _Walker._named_expr,
                 cst.For: _Walker._for,
                 cst.CompFor: _Walker._comp_for,

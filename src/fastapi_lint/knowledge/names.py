@@ -137,6 +137,8 @@ ROUTER_TYPES = frozenset({API_ROUTER, "starlette.routing.Router"})
 
 # `x: ClassVar[...] = ...` in a class body: a class attribute, never a field.
 CLASS_VAR = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
+# `X: TypeAlias = ...`: X names the annotation on the right.
+TYPE_ALIAS = frozenset({"typing.TypeAlias", "typing_extensions.TypeAlias"})
 
 # Classes whose subclasses are Pydantic models (v1 and v2 spellings, settings, SQLModel).
 MODEL_BASES = frozenset(

@@ -361,6 +361,14 @@ def sync_database_call(target: str) -> tuple[str, str] | None:
     return None
 
 
+def database_sink(target: str) -> BlockingApi | None:
+    """A sync SQLAlchemy round trip as the end of a FAPI102 chain: a sync helper that runs
+    ``session.execute(...)`` blocks whoever calls it from an ``async def`` (FAPI103 reports the
+    direct calls; the catalog rows stay out of FAPI101 so they are not reported twice)."""
+    found = sync_database_call(target)
+    return BlockingApi(target, DATABASE) if found is not None else None
+
+
 # -- FAPI104: coroutine functions of libraries -------------------------------------------------
 
 ASYNC_APIS = frozenset(

@@ -20,6 +20,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from fastapi_lint.project import Project, ProjectFunction
+from fastapi_lint.rules.event_loop.catalog import Catalog, database_sink
 from fastapi_lint.rules.event_loop.facts import BlockingCallFact
 from fastapi_lint.summary import Span
 
@@ -95,7 +96,21 @@ class BlockingGraph:
                 if call.once:
                     continue
                 callee = project.resolve_callable(call.target)
-                if callee is None or callee.function.is_async or callee.qualname == qualname:
+                if callee is None:
+                    sink = library_sink(project, call.target)
+                    if sink is not None and (
+                        qualname not in self._distance
+                        or (
+                            self._distance[qualname] == 0
+                            and call.span.start < self._next[qualname].span.start
+                        )
+                    ):
+                        if qualname not in self._distance:
+                            queue.append(qualname)
+                        self._distance[qualname] = 0
+                        self._next[qualname] = Step(function, call.span, f"{sink}()")
+                    continue
+                if callee.function.is_async or callee.qualname == qualname:
                     continue
                 if runs_once_for(call, callee, function):
                     continue
@@ -141,6 +156,23 @@ class BlockingGraph:
                 break
             current = callee.qualname
         return steps
+
+
+_DEFAULT_CATALOG: list = []
+
+
+def library_sink(project: Project, target: str) -> str | None:
+    """The blocking library API a call of a sync function reaches through an object made in
+    another module (``session = refetch_db_session(org)`` typed ``-> Session`` there, then
+    ``session.query(...)``): a catalog call or a sync database round trip."""
+    library = project.library_target(target)
+    if library is None:
+        return None
+    if not _DEFAULT_CATALOG:
+        _DEFAULT_CATALOG.append(Catalog())
+    if _DEFAULT_CATALOG[0].match(library) is None and database_sink(library) is None:
+        return None
+    return library
 
 
 def _callee_target(step: Step, project: Project) -> str:

@@ -24,7 +24,12 @@ from fastapi_lint.diagnostics import Fix
 from fastapi_lint.inference import STDLIB_MODULES
 from fastapi_lint.lazy import cst
 from fastapi_lint.rules.event_loop import fixes
-from fastapi_lint.rules.event_loop.catalog import ASYNC_APIS, METADATA, catalog_from
+from fastapi_lint.rules.event_loop.catalog import (
+    ASYNC_APIS,
+    METADATA,
+    catalog_from,
+    database_sink,
+)
 from fastapi_lint.summarize import constant_arguments, is_conditional, runs_once_per_process
 from fastapi_lint.summary import Span, fact_type
 
@@ -259,13 +264,14 @@ def collect(ctx: FileContext) -> None:
             summary.add_fact("loop-bound", LoopBoundFact(function.qualname, target))
         api = catalog.match(target)
         parent = ctx.parent_of(call)
-        if not function.is_async and api is not None and api.category is not METADATA:
+        sink = api if api is not None else database_sink(target)
+        if not function.is_async and sink is not None and sink.category is not METADATA:
             summary.add_fact(
                 "blocking-call",
                 BlockingCallFact(
                     function.qualname,
                     target,
-                    api.category.key,
+                    sink.category.key,
                     ctx.lazy_span(call),
                     once=runs_once_per_process(ctx, call, function.node, once_memo),
                     conditional=is_conditional(ctx, call, function.node),
