@@ -33,7 +33,7 @@ CACHEDIR_TAG = (
     "# This file is a cache directory tag created by fastapi-lint.\n"
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
-_FORMAT = 5
+_FORMAT = 6
 # Files modified less than this long ago are matched by content, never by timestamp: a write in
 # the same clock tick as the cached one would otherwise go unnoticed.
 RACY_NS = 2_000_000_000

@@ -97,6 +97,9 @@ class AppOrRouter:
     kind: str  # "app" or "router"
     call: cst.Call
     prefix: str = ""
+    # An instance of an imported class named like a router (`UserAPIRouter(...)`): the
+    # project pass confirms it is a subclass of `APIRouter` (None: confirmed here).
+    cls: str | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -162,6 +165,35 @@ class FastAPIModelBuilder:
         self.model = FastAPIModel()
         self._functions_by_name = {resolver.local(f.qualname): f for f in walk.functions}
         self._classes_by_name = {resolver.local(c.qualname): c for c in walk.classes}
+        # Classes of this module that subclass `APIRouter` / `FastAPI`: qualname -> kind.
+        self._subclass_kinds = self._framework_subclasses()
+        self._subclass_names = {q.rpartition(".")[2] for q in self._subclass_kinds}
+        # Imported classes named like routers that this module instantiates (unconfirmed).
+        self._imported_routers: set[str] = set()
+
+    def _framework_subclasses(self) -> dict[str, str]:
+        kinds: dict[str, str] = {}
+        changed = True
+        while changed:
+            changed = False
+            for klass in self.walk.classes:
+                qualname = self.resolver.local(klass.qualname)
+                if qualname in kinds:
+                    continue
+                for base in klass.bases:
+                    name = self.resolver.qualname(base, klass.parent)
+                    kind = (
+                        "router"
+                        if name in ROUTER_TYPES
+                        else "app"
+                        if name in APP_TYPES
+                        else kinds.get(name or "")
+                    )
+                    if kind is not None:
+                        kinds[qualname] = kind
+                        changed = True
+                        break
+        return kinds
 
     def build(self) -> FastAPIModel:
         interesting = [
@@ -173,6 +205,11 @@ class FastAPIModelBuilder:
         for call, name, frame in interesting:
             if name in ("FastAPI", "APIRouter"):
                 self._call(call, name, frame)
+        # Subclasses: `class UserAPIRouter(APIRouter)` here, or an imported `*Router` class.
+        for call, frame in self.walk.calls:
+            name = _call_name(call)
+            if name is not None and (name in self._subclass_names or name.endswith("Router")):
+                self._subclass_instance(call, frame)
         for function in self.walk.functions:
             self._decorators(function)
         for call, name, frame in interesting:
@@ -191,6 +228,10 @@ class FastAPIModelBuilder:
             return "app", True
         if value_type in ROUTER_TYPES:
             return "router", True
+        if value_type is not None and value_type in self._subclass_kinds:
+            return self._subclass_kinds[value_type], True
+        if value_type is not None and value_type in self._imported_routers:
+            return "router", False
         if isinstance(expr, cst.Name):
             found = self.resolver.lookup(expr.value, frame)
             if found is not None and all(b.kind is BindingKind.IMPORT for b in found[1]):
@@ -366,8 +407,35 @@ class FastAPIModelBuilder:
         elif name == "add_event_handler":
             self._mark(_argument(call, 1, "func"), frame, Role.EVENT_HANDLER)
 
-    def _app_or_router(self, call: cst.Call, target: str, frame: Frame) -> None:
-        kind = "app" if target == FASTAPI else "router"
+    def _subclass_instance(self, call: cst.Call, frame: Frame) -> None:
+        target = self.resolver.call_target(call, frame)
+        if target is None or target in (FASTAPI, API_ROUTER):
+            return
+        kind = self._subclass_kinds.get(target)
+        if kind is not None:
+            self._app_or_router(call, target, frame, kind=kind)
+            return
+        top = target.partition(".")[0]
+        if (
+            target in self._functions_by_name
+            or target in self._classes_by_name
+            or top in ("fastapi", "starlette")
+            or not target.rpartition(".")[2].endswith("Router")
+            or self.resolver.qualname(call.func, frame) is None
+        ):
+            return
+        self._imported_routers.add(target)
+        self._app_or_router(call, target, frame, kind="router", cls=target)
+
+    def _app_or_router(
+        self,
+        call: cst.Call,
+        target: str,
+        frame: Frame,
+        kind: str | None = None,
+        cls: str | None = None,
+    ) -> None:
+        kind = kind or ("app" if target == FASTAPI else "router")
         parent = self.walk.parents.get(call)
         if isinstance(parent, cst.Assign) and frame.parent is None:
             for assign_target in parent.targets:
@@ -375,7 +443,7 @@ class FastAPIModelBuilder:
                     name = assign_target.target.value
                     prefix = string_value(keyword_argument(call, "prefix")) or ""
                     self.model.apps.append(
-                        AppOrRouter(name, self.resolver.local(name), kind, call, prefix)
+                        AppOrRouter(name, self.resolver.local(name), kind, call, prefix, cls)
                     )
         elif (
             isinstance(parent, cst.Assign)
@@ -389,7 +457,7 @@ class FastAPIModelBuilder:
                 name = f"{frame.qualname}.<locals>.{local}"
                 prefix = string_value(keyword_argument(call, "prefix")) or ""
                 self.model.apps.append(
-                    AppOrRouter(name, self.resolver.local(name), kind, call, prefix)
+                    AppOrRouter(name, self.resolver.local(name), kind, call, prefix, cls)
                 )
         for arg in call.args:
             if arg.keyword is None:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from fastapi_lint.knowledge.names import ROUTER_TYPES
 from fastapi_lint.literals import NOT_LITERAL
 from fastapi_lint.project import Project
 from fastapi_lint.summary import (
@@ -254,6 +255,8 @@ class ServedApp:
         project = self.project
         for module in project.modules.values():
             for app in module.apps:
+                if app.cls is not None and not self._is_router_class(app.cls):
+                    continue
                 node = self.node(module.qualify(app.name))
                 node.known = True
                 node.own_prefix = self._prefix(app.prefix, app.prefix_ref, app.prefix_template)
@@ -284,6 +287,23 @@ class ServedApp:
             self._expand(node, [node.own_prefix], [], list(node.dependencies), served, {name}, 0)
             if served:
                 self.by_root[name] = served
+
+    def _is_router_class(self, qualname: str) -> bool:
+        """A project subclass of ``APIRouter`` (``class UserAPIRouter(APIRouter)``), or a
+        module-level name bound to one (``APIRouter = make_router_class(...)`` typed
+        ``-> type[APIRouter]``)."""
+        project = self.project
+        resolved = project.resolve(qualname)
+        candidates = [resolved]
+        variable = project.module_variable_type(resolved)
+        if variable is not None and variable.startswith("type[") and variable.endswith("]"):
+            candidates.append(project.resolve(variable[5:-1]))
+        for candidate in candidates:
+            if candidate in ROUTER_TYPES or any(
+                base in ROUTER_TYPES for base in project.class_ancestors(candidate)
+            ):
+                return True
+        return False
 
     def _add_route(
         self, module: ModuleSummary, route: RouteSummary, function: FunctionSummary | None

@@ -154,6 +154,7 @@ def build_summary(ctx: FileContext) -> None:
                 prefix_ref=_prefix_ref(ctx, app.call),
                 dependencies=_dependency_list(ctx, app.call),
                 prefix_template=_prefix_template(ctx, app.call),
+                cls=app.cls,
             )
         )
     for include in ctx.fastapi.includes:
