@@ -197,6 +197,10 @@ class Resolver:
         if found is None:
             if name in BUILTIN_NAMES:
                 return name
+            # `from .processor import *`: the one star import of the module provides it.
+            stars = self.walk.module_frame.bindings.get("*")
+            if stars is not None and len(stars) == 1 and stars[0].qualname:
+                return canonical(f"{stars[0].qualname}.{name}")
             return None
         scope, bindings = found
         results = {self._binding_qualname(b, scope) for b in bindings}
@@ -256,6 +260,12 @@ class Resolver:
             left = self.infer_type(node.left, frame)
             if left in PATH_TYPES:
                 return left
+            if left is None and isinstance(node.left, (cst.Name, cst.Attribute)):
+                # `UPLOADS / name` with `UPLOADS` imported from another module: typed after
+                # it, the project pass settles whether it is a path (``Project.value_type``).
+                imported = self._imported_value(node.left, frame)
+                if imported is not None:
+                    return imported
             return None
         if isinstance(node, cst.Await):
             return self.infer_type(node.expression, frame)
@@ -289,6 +299,21 @@ class Resolver:
         if kind in (BindingKind.ASSIGN, BindingKind.WITH) and binding.value is not None:
             return self.infer_type(binding.value, scope)
         return None
+
+    def _imported_value(self, node: cst.BaseExpression, frame: Frame) -> str | None:
+        """The qualified name of a value imported from a project module (not a library)."""
+        root = node
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if not isinstance(root, cst.Name):
+            return None
+        found = self.lookup(root.value, frame)
+        if found is None or any(b.kind is not BindingKind.IMPORT for b in found[1]):
+            return None
+        qualname = self.qualname(node, frame)
+        if qualname is None or _is_builtin_or_stdlib(qualname):
+            return None
+        return qualname
 
     def _loop_target_type(self, binding: Binding) -> str | None:
         """``user`` in ``for user in users`` (or a comprehension), when ``users`` is a collection."""
@@ -398,11 +423,17 @@ class Resolver:
             return constructed
         # Calling an object: ``SessionLocal()`` where ``SessionLocal = sessionmaker(...)``.
         owner = self.infer_type(call.func, frame) if not target.startswith("type[") else None
-        if owner is not None:
+        if owner is not None and "::" not in owner:
             return RETURN_TYPES.get(f"{owner}.__call__")
         if self.qualname(call.func, frame) is not None and not _is_builtin_or_stdlib(target):
             # An imported callable of unknown kind, usually a class: the project pass decides.
             return target
+        if isinstance(call.func, cst.Attribute) and not _is_builtin_or_stdlib(target):
+            # A method of what an imported callable returned (`load(x).joinpath(...)`): the
+            # project pass settles it from that callable's return type.
+            receiver = self.infer_type(call.func.value, frame)
+            if receiver is not None and _is_opaque_type(receiver) and "::" not in receiver:
+                return target
         return None
 
     def _constructor_result(self, call: cst.Call, frame: Frame) -> str | None:

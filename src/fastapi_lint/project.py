@@ -204,6 +204,12 @@ class Project:
         function = self.functions.get(resolved)
         if function is not None and function.function.returns:
             return self.resolve(function.function.returns)
+        # A method of a library object of another module: `UPLOADS.joinpath(name)` is a path.
+        owner, _, attribute = resolved.rpartition(".")
+        if owner and owner not in self.modules:
+            owner_type = self.value_type(owner)
+            if owner_type is not None and owner_type not in self.classes:
+                return RETURN_TYPES.get(f"{owner_type}.{attribute}")
         return None
 
     def resolve_callable(self, target: str) -> ProjectFunction | None:
@@ -272,6 +278,8 @@ class Project:
                     continue
                 head, tail = parts[cut], parts[cut + 1 :]
                 target = module.imports.get(head)
+                if target is None and module.star_imports:
+                    target = self._star_export(module, head, 0)
                 if target is not None:
                     qualname = canonical(".".join([target, *tail]))
                     moved = True
@@ -279,6 +287,30 @@ class Project:
             if not moved:
                 return qualname
         return qualname
+
+    def _star_export(self, module: ModuleSummary, name: str, depth: int) -> str | None:
+        """Where ``name`` comes from when ``module`` re-exports it with ``from .x import *``."""
+        if name.startswith("_") or depth > _MAX_ALIAS_DEPTH:
+            return None
+        for source in module.star_imports:
+            origin = self.modules.get(source)
+            if origin is None:
+                continue
+            qualname = origin.qualify(name)
+            if (
+                qualname in self.functions
+                or qualname in self.classes
+                or qualname in self.modules
+                or name in origin.imports
+                or name in origin.variables
+                or name in origin.constants
+                or name in origin.annotated_aliases
+            ):
+                return qualname
+            deeper = self._star_export(origin, name, depth + 1) if origin.star_imports else None
+            if deeper is not None:
+                return deeper
+        return None
 
     def function(self, qualname: str) -> ProjectFunction | None:
         found = self.functions.get(qualname)
