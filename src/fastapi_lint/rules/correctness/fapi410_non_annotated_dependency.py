@@ -3,16 +3,40 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fastapi_lint.context import FileContext, PendingFix
 from fastapi_lint.imports import plan_from_import
 from fastapi_lint.knowledge.names import ANNOTATED
 from fastapi_lint.lazy import cst
 from fastapi_lint.registry import FixAvailability, Rule
 from fastapi_lint.scope import FunctionInfo
-from fastapi_lint.signatures import MarkerInfo, ParamInfo, signature
+from fastapi_lint.signatures import MARKERS, MarkerInfo, ParamInfo, signature
+from fastapi_lint.summary import Span, fact_type
 
 # `Annotated` markers are supported since FastAPI 0.95.0.
 ANNOTATED_SUPPORT = "0.95.0"
+
+
+@fact_type("marker-factory")
+@dataclass(slots=True)
+class MarkerFactoryFact:
+    """A function that returns a FastAPI marker: ``def LimitBody(): return Depends(get_limit)``."""
+
+    function: str  # module-relative qualname
+    kind: str  # the marker it returns: "fastapi.Depends"...
+
+
+@fact_type("factory-default")
+@dataclass(slots=True)
+class FactoryDefaultFact:
+    """A parameter whose default calls a project function: ``limit: int = LimitBody()``."""
+
+    function: str  # module-relative qualname of the function declaring the parameter
+    param: str
+    factory: str  # qualified name of the called function
+    factory_code: str  # the call's callee as written (`dependencies.LimitBody`)
+    span: Span
 
 
 def marker_text(ctx: FileContext, marker: MarkerInfo, drop: cst.Arg | None) -> str:
@@ -35,17 +59,77 @@ class NonAnnotatedDependency(Rule):
     def end_file(self, ctx: FileContext) -> None:
         if ctx.settings.detect_versions().pinned_older_than("fastapi", ANNOTATED_SUPPORT):
             return
+        self._collect_factories(ctx)
         for function in ctx.functions:
             if not function.node.params.params and not function.node.params.kwonly_params:
                 continue
             params = signature(ctx, function)
             for index, param in enumerate(params):
                 marker = param.marker
-                if marker is None or marker.in_annotated or marker.opaque:
+                if marker is None:
+                    self._factory_default(ctx, function, param)
+                    continue
+                if marker.in_annotated or marker.opaque:
                     continue
                 if param.annotated is not None:
                     continue  # `Annotated[...]` and a marker default: another problem
                 self._report(ctx, function, params, index, param, marker)
+
+    def _collect_factories(self, ctx: FileContext) -> None:
+        """Functions returning a marker (``return Depends(get_limit)``), for the project pass."""
+        seen = set()
+        for call, frame in ctx.walk.calls:
+            if not isinstance(ctx.parent_of(call), cst.Return):
+                continue
+            function = frame.function
+            if function is None or function in seen:
+                continue
+            kind = ctx.call_target(call, frame)
+            if kind in MARKERS:
+                seen.add(function)
+                ctx.summary.add_fact("marker-factory", MarkerFactoryFact(function.qualname, kind))
+
+    def _factory_default(self, ctx: FileContext, function: FunctionInfo, param: ParamInfo) -> None:
+        default = param.default
+        if not isinstance(default, cst.Call) or param.annotated is not None:
+            return
+        target = ctx.call_target(default, function.parent)
+        if target is None or "." not in target:
+            return
+        ctx.summary.add_fact(
+            "factory-default",
+            FactoryDefaultFact(
+                function.qualname,
+                param.name,
+                target,
+                ctx.code_for(default.func),
+                ctx.lazy_span(param.param),
+            ),
+        )
+
+    def check_module(self, module, project, report) -> None:
+        """``limit: int = LimitBody()`` where ``LimitBody()`` returns ``Depends(...)``."""
+        defaults = module.facts.get("factory-default", ())
+        if not defaults:
+            return
+        factories = project.cached("fapi410:marker-factories", _marker_factories)
+        for fact in defaults:
+            callee = project.resolve_callable(fact.factory)
+            kind = factories.get(callee.qualname) if callee is not None else None
+            if kind is None:
+                continue
+            function = project.function(module.qualify(fact.function))
+            where = function.describe() if function is not None else f"`{fact.function}`"
+            name = short_name(kind)
+            report.report(
+                fact.span,
+                f"Parameter `{fact.param}` of {where} declares `{fact.factory_code}()` as its "
+                f"default value, which returns `{name}(...)`: calling the function outside "
+                f"FastAPI (tests, other code) silently passes the `{name}` object itself, and "
+                f"the real default hides inside the marker; use "
+                f"`Annotated[..., {fact.factory_code}()]`",
+                data={"function": module.qualify(fact.function), "factory": callee.qualname},
+            )
 
     def _report(
         self,
@@ -106,3 +190,10 @@ class NonAnnotatedDependency(Rule):
             ctx.replace_range(param.param, last, star + text),
             *plan.edits,
         )
+
+
+def _marker_factories(project) -> dict[str, str]:
+    """Project functions returning a FastAPI marker: qualname -> marker kind."""
+    return {
+        module.qualify(fact.function): fact.kind for module, fact in project.facts("marker-factory")
+    }
