@@ -37,8 +37,10 @@ from fastapi_lint.knowledge.types import (
     ANY_ATTRIBUTE_TYPES,
     CONSTRUCTOR_METHODS,
     COPY_METHODS,
+    MAPPING_ORIGINS,
     PATH_TYPES,
     RETURN_TYPES,
+    runtime_type,
 )
 from fastapi_lint.lazy import cst
 from fastapi_lint.scope import Binding, BindingKind, ClassInfo, Frame, FrameKind
@@ -72,6 +74,17 @@ def element_of(type_name: str | None) -> str | None:
     return None
 
 
+def mapping_of(value: str) -> str:
+    """The type of a mapping whose values are ``value`` (``dict[str, S3Service]``)."""
+    return f"dict[{value}]"
+
+
+def value_of_mapping(type_name: str | None) -> str | None:
+    if type_name is not None and type_name.startswith("dict[") and type_name.endswith("]"):
+        return type_name[5:-1]
+    return None
+
+
 def class_object_of(type_name: str | None) -> str | None:
     """``pkg.User`` for ``type[pkg.User]`` (the class itself), else None."""
     if type_name is not None and type_name.startswith("type[") and type_name.endswith("]"):
@@ -81,9 +94,9 @@ def class_object_of(type_name: str | None) -> str | None:
 
 def _is_opaque_type(type_name: str) -> bool:
     """Types whose elements only the project pass can know: results of imported callables."""
-    return not type_name.startswith(("list[", "type[", "element[")) and not _is_builtin_or_stdlib(
-        type_name
-    )
+    return not type_name.startswith(
+        ("list[", "type[", "element[", "dict[")
+    ) and not _is_builtin_or_stdlib(type_name)
 
 
 def string_value(node: cst.BaseExpression | None) -> str | None:
@@ -269,6 +282,11 @@ class Resolver:
             return None
         if isinstance(node, cst.Await):
             return self.infer_type(node.expression, frame)
+        if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
+            # `client or boto3.client("s3")`: a parameter with a default made on demand.
+            types = {self.infer_type(node.left, frame), self.infer_type(node.right, frame)}
+            types.discard(None)
+            return types.pop() if len(types) == 1 else None
         if isinstance(node, cst.Subscript):
             owner = self.infer_type(node.value, frame)
             if owner in ANY_ATTRIBUTE_TYPES:  # `client["shop"]["orders"]`
@@ -341,6 +359,10 @@ class Resolver:
         if len(node.slice) != 1:
             return None
         index = node.slice[0].slice
+        if isinstance(index, cst.Index):
+            value = value_of_mapping(self.infer_type(node.value, frame))
+            if value is not None:
+                return value
         if isinstance(index, cst.Slice):
             collection = self.infer_type(node.value, frame)
             return collection if element_of(collection) is not None else None
@@ -554,7 +576,7 @@ class Resolver:
                 finally:
                     self._in_progress.discard(key)
         if isinstance(annotation, (cst.Name, cst.Attribute)):
-            return self.qualname(annotation, frame)
+            return runtime_type(self.qualname(annotation, frame))
         if isinstance(annotation, cst.Subscript):
             origin = self.qualname(annotation.value, frame)
             elements = [e.slice.value for e in annotation.slice if isinstance(e.slice, cst.Index)]
@@ -609,6 +631,9 @@ class Resolver:
         ):
             element = self.annotation_type(elements[0], frame)
             return collection_of(element) if element is not None else None
+        if origin in MAPPING_ORIGINS and len(elements) == 2:
+            value = self.annotation_type(elements[1], frame)
+            return mapping_of(value) if value is not None else None
         if origin in CLASS_OBJECT_ORIGINS and len(elements) == 1:
             element = self.annotation_type(elements[0], frame)
             return f"type[{element}]" if element is not None else None

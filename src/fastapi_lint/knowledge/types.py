@@ -108,7 +108,110 @@ RETURN_TYPES: dict[str, str] = {
     "argon2.PasswordHasher": "argon2.PasswordHasher",
     # subprocess
     "subprocess.Popen": "subprocess.Popen",
+    # archives and temporary files
+    "zipfile.ZipFile": "zipfile.ZipFile",
+    "tarfile.open": "tarfile.TarFile",
+    "tarfile.TarFile": "tarfile.TarFile",
+    "tarfile.TarFile.open": "tarfile.TarFile",
+    # network clients (see the catalog's audit)
+    "websocket.create_connection": "websocket.WebSocket",
+    "websocket.WebSocket": "websocket.WebSocket",
+    "pyln.client.LightningRpc": "pyln.client.LightningRpc",
+    "paramiko.SSHClient": "paramiko.SSHClient",
+    "paramiko.SSHClient.open_sftp": "paramiko.SFTPClient",
+    "paramiko.SFTPClient.from_transport": "paramiko.SFTPClient",
+    "kubernetes.client.CoreV1Api": "kubernetes.client.CoreV1Api",
+    "kubernetes.client.AppsV1Api": "kubernetes.client.AppsV1Api",
+    "kubernetes.client.BatchV1Api": "kubernetes.client.BatchV1Api",
+    "kubernetes.client.NetworkingV1Api": "kubernetes.client.NetworkingV1Api",
+    "kubernetes.client.CustomObjectsApi": "kubernetes.client.CustomObjectsApi",
+    "azure.storage.blob.BlobServiceClient": "azure.storage.blob.BlobServiceClient",
+    "azure.storage.blob.BlobServiceClient.from_connection_string": (
+        "azure.storage.blob.BlobServiceClient"
+    ),
+    "azure.storage.blob.BlobServiceClient.get_blob_client": "azure.storage.blob.BlobClient",
+    "azure.storage.blob.BlobServiceClient.get_container_client": (
+        "azure.storage.blob.ContainerClient"
+    ),
+    "azure.storage.blob.ContainerClient": "azure.storage.blob.ContainerClient",
+    "azure.storage.blob.ContainerClient.from_connection_string": (
+        "azure.storage.blob.ContainerClient"
+    ),
+    "azure.storage.blob.ContainerClient.get_blob_client": "azure.storage.blob.BlobClient",
+    "azure.storage.blob.BlobClient": "azure.storage.blob.BlobClient",
+    "azure.storage.blob.BlobClient.from_connection_string": "azure.storage.blob.BlobClient",
+    "azure.storage.blob.BlobClient.from_blob_url": "azure.storage.blob.BlobClient",
+    "azure.storage.filedatalake.DataLakeServiceClient.get_file_system_client": (
+        "azure.storage.filedatalake.FileSystemClient"
+    ),
+    "azure.storage.filedatalake.FileSystemClient.get_file_client": (
+        "azure.storage.filedatalake.DataLakeFileClient"
+    ),
+    "azure.storage.filedatalake.FileSystemClient.get_directory_client": (
+        "azure.storage.filedatalake.DataLakeDirectoryClient"
+    ),
+    "azure.storage.filedatalake.DataLakeDirectoryClient.get_file_client": (
+        "azure.storage.filedatalake.DataLakeFileClient"
+    ),
+    "azure.storage.filedatalake.DataLakeFileClient": (
+        "azure.storage.filedatalake.DataLakeFileClient"
+    ),
+    "google.cloud.storage.Client": "google.cloud.storage.Client",
+    "google.cloud.storage.Client.bucket": "google.cloud.storage.Bucket",
+    "google.cloud.storage.Client.get_bucket": "google.cloud.storage.Bucket",
+    "google.cloud.storage.Bucket.blob": "google.cloud.storage.Blob",
+    "google.cloud.storage.Bucket.get_blob": "google.cloud.storage.Blob",
+    "google.cloud.bigquery.Client": "google.cloud.bigquery.Client",
+    "google.cloud.bigquery.Client.query": "google.cloud.bigquery.QueryJob",
+    "google.cloud.secretmanager.SecretManagerServiceClient": (
+        "google.cloud.secretmanager.SecretManagerServiceClient"
+    ),
+    "slack_sdk.WebClient": "slack_sdk.WebClient",
+    "slack_sdk.web.WebClient": "slack_sdk.WebClient",
+    "slack_sdk.web.client.WebClient": "slack_sdk.WebClient",
+    "sendgrid.SendGridAPIClient": "sendgrid.SendGridAPIClient",
+    "minio.Minio": "minio.Minio",
+    "elasticsearch.Elasticsearch": "elasticsearch.Elasticsearch",
+    "pika.BlockingConnection": "pika.BlockingConnection",
+    "pika.BlockingConnection.channel": "pika.adapters.blocking_connection.BlockingChannel",
 }
+
+# Type stubs that name a library's runtime type under another module (used in annotations,
+# often behind ``TYPE_CHECKING``): (module prefix, class-name suffix) -> the runtime type.
+STUB_TYPES: tuple[tuple[str, str, str], ...] = (
+    ("mypy_boto3_", "Client", "boto3.Client"),
+    ("mypy_boto3_", "ServiceResource", "boto3.Resource"),
+    ("types_boto3_", "Client", "boto3.Client"),
+    ("types_boto3_", "ServiceResource", "boto3.Resource"),
+    ("botocore.client.", "BaseClient", "boto3.Client"),
+)
+
+
+def runtime_type(qualname: str | None) -> str | None:
+    """``mypy_boto3_s3.client.S3Client`` -> ``boto3.Client``; other names unchanged."""
+    if qualname is None or not qualname.startswith(("mypy_boto3_", "types_boto3_", "botocore.")):
+        return qualname
+    for prefix, suffix, runtime in STUB_TYPES:
+        if qualname.startswith(prefix) and qualname.endswith(suffix):
+            return runtime
+    return qualname
+
+
+# Generic mappings: ``dict[str, S3Service]`` subscripted is an ``S3Service``.
+MAPPING_ORIGINS = frozenset(
+    {
+        "dict",
+        "typing.Dict",
+        "typing.Mapping",
+        "typing.MutableMapping",
+        "typing.DefaultDict",
+        "typing.OrderedDict",
+        "collections.defaultdict",
+        "collections.OrderedDict",
+        "collections.abc.Mapping",
+        "collections.abc.MutableMapping",
+    }
+)
 
 # Types whose ``/`` operator yields another path.
 PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath"})

@@ -136,6 +136,18 @@ _ROWS: list[tuple[Category, list[str]]] = [
                 "rename replace chmod lchmod samefile owner group readlink hardlink_to "
                 "symlink_to",
             ),
+            *_methods(
+                "tempfile", "NamedTemporaryFile TemporaryFile TemporaryDirectory mkstemp mkdtemp"
+            ),
+            # An archive opened on an in-memory buffer reads nothing from disk: only the methods
+            # that write to (or read from) the file system are listed, not the constructors.
+            *_methods("zipfile.ZipFile", "extractall extract write"),
+            *_methods("tarfile.TarFile", "extractall extract add"),
+            "paramiko.SSHConfig.from_path",
+            *_methods(
+                "kubernetes.config",
+                "load_kube_config load_incluster_config list_kube_config_contexts",
+            ),
         ],
     ),
     (
@@ -167,6 +179,80 @@ _ROWS: list[tuple[Category, list[str]]] = [
             ),
             *_methods(
                 "ldap3.Connection", "bind open search add modify delete modify_dn compare extend"
+            ),
+            # websocket-client (`import websocket`); the async `websockets` package is another name.
+            "websocket.create_connection",
+            *_methods("websocket.WebSocket", "connect send send_binary recv recv_data ping close"),
+            "pyln.client.LightningRpc.*",
+            *_methods("paramiko.SSHClient", "connect exec_command open_sftp"),
+            *_methods(
+                "paramiko.SFTPClient",
+                "get put getfo putfo listdir listdir_attr stat lstat remove unlink rename mkdir "
+                "rmdir open file chdir",
+            ),
+            "kubernetes.client.CoreV1Api.*",
+            "kubernetes.client.AppsV1Api.*",
+            "kubernetes.client.BatchV1Api.*",
+            "kubernetes.client.NetworkingV1Api.*",
+            "kubernetes.client.CustomObjectsApi.*",
+            # Azure SDK: the sync clients (`azure.storage.blob.aio` holds the async ones).
+            *_methods(
+                "azure.storage.blob.BlobClient",
+                "upload_blob download_blob delete_blob exists get_blob_properties "
+                "set_blob_metadata start_copy_from_url create_snapshot",
+            ),
+            *_methods(
+                "azure.storage.blob.ContainerClient",
+                "upload_blob download_blob delete_blob delete_blobs create_container "
+                "delete_container exists get_container_properties",
+            ),
+            *_methods(
+                "azure.storage.blob.BlobServiceClient",
+                "create_container delete_container get_service_properties get_account_information",
+            ),
+            *_methods(
+                "azure.storage.filedatalake.DataLakeFileClient",
+                "upload_data download_file append_data flush_data create_file delete_file exists "
+                "get_file_properties rename_file",
+            ),
+            *_methods(
+                "azure.storage.filedatalake.DataLakeDirectoryClient",
+                "create_directory delete_directory exists rename_directory",
+            ),
+            *_methods("azure.storage.filedatalake.FileSystemClient", "create_file_system exists"),
+            # Google Cloud sync clients.
+            *_methods("google.cloud.storage.Client", "get_bucket lookup_bucket create_bucket"),
+            *_methods("google.cloud.storage.Bucket", "get_blob exists reload delete patch"),
+            *_methods(
+                "google.cloud.storage.Blob",
+                "upload_from_filename upload_from_string upload_from_file download_as_bytes "
+                "download_as_string download_as_text download_to_filename download_to_file "
+                "exists delete reload compose rewrite",
+            ),
+            *_methods("google.cloud.bigquery.Client", "query get_table insert_rows_json"),
+            "google.cloud.bigquery.QueryJob.result",
+            *_methods(
+                "google.cloud.secretmanager.SecretManagerServiceClient",
+                "access_secret_version get_secret list_secrets add_secret_version",
+            ),
+            "slack_sdk.WebClient.*",
+            "slack_sdk.web.WebClient.*",
+            "slack_sdk.web.client.WebClient.*",
+            "sendgrid.SendGridAPIClient.send",
+            *_methods(
+                "minio.Minio",
+                "put_object get_object fput_object fget_object remove_object stat_object "
+                "bucket_exists make_bucket remove_bucket copy_object",
+            ),
+            *_methods(
+                "elasticsearch.Elasticsearch",
+                "search index get delete update count exists bulk mget msearch ping info scroll "
+                "clear_scroll delete_by_query update_by_query create",
+            ),
+            "pika.BlockingConnection",
+            *_methods(
+                "pika.adapters.blocking_connection.BlockingChannel",
+                "basic_publish basic_get queue_declare exchange_declare queue_bind",
             ),
         ],
     ),
@@ -212,6 +298,10 @@ _ROWS: list[tuple[Category, list[str]]] = [
                 "command list_collection_names create_collection drop_collection",
             ),
             *_methods("pymongo.MongoClient", "server_info list_database_names drop_database"),
+            *_methods("oracledb", "connect"),
+            *_methods("cx_Oracle", "connect"),
+            *_methods("pyodbc", "connect"),
+            *_methods("pymssql", "connect"),
             "redis.Redis.*",
             "redis.client.Pipeline.execute",
             "boto3.Client.*",
@@ -251,6 +341,24 @@ _NON_BLOCKING = frozenset(
         "boto3.Resource.Queue",
     }
 )
+
+# Audit of the sync clients of widely used PyPI packages that talk to networks, databases and
+# disks (December 2026). Added above: websocket-client, pyln-client, the Azure storage clients
+# (blob, data lake), Google Cloud storage / BigQuery / Secret Manager, paramiko, kubernetes
+# (API classes and the config loaders, which read files), zipfile/tarfile extraction and
+# writes, tempfile's file-creating functions, slack_sdk's WebClient, sendgrid, minio,
+# elasticsearch, pika's BlockingConnection, and the connect functions of oracledb, cx_Oracle,
+# pyodbc and pymssql. Deliberately not added:
+# * constructors of archives (`zipfile.ZipFile(io.BytesIO(data))` reads memory, not disk) and
+#   `tempfile.SpooledTemporaryFile` (memory until it rolls over);
+# * clients reached through attribute chains the value tracking does not follow yet
+#   (`openai.OpenAI().chat.completions.create`, `twilio.rest.Client().messages.create`,
+#   `elasticsearch.Elasticsearch().indices.create`), and stripe's resource classes (its module-level
+#   API has `*_async` twins, and `stripe.X.create` names hundreds of resources);
+# * kafka-python's `KafkaProducer.send` (it returns a future; only a full buffer blocks) and
+#   google-cloud-pubsub's `publish` (batched in a background thread);
+# * clients whose package is async-only or names its async client differently already
+#   (`aioboto3`, `motor`, `redis.asyncio`, `httpx.AsyncClient`, `azure.*.aio`).
 
 
 class Catalog:
