@@ -51,6 +51,15 @@ STDLIB_MODULES = frozenset(getattr(sys, "stdlib_module_names", ()))
 
 _MISSING = object()
 
+# Starlette's connections, whose `.state` holds what middleware stores for the request.
+CONNECTION_TYPES = frozenset(
+    {
+        "starlette.requests.Request",
+        "starlette.requests.HTTPConnection",
+        "starlette.websockets.WebSocket",
+    }
+)
+
 
 def dotted_name(node: cst.BaseExpression | None) -> str | None:
     """``a.b.c`` for a Name/Attribute chain, else None."""
@@ -395,8 +404,18 @@ class Resolver:
         return owner
 
     def _attribute_type(self, node: cst.Attribute, frame: Frame) -> str | None:
-        owner = self.infer_type(node.value, frame)
         attr = node.attr.value
+        holder = node.value
+        if (
+            isinstance(holder, cst.Attribute)
+            and holder.attr.value == "state"
+            and attr in self.walk.state_values
+            and self.infer_type(holder.value, frame) in CONNECTION_TYPES
+        ):
+            # `request.state.db`, set by a middleware of this module (`request.state.db = ...`).
+            types = {self.infer_type(v) for v in self.walk.state_values[attr]}
+            return types.pop() if len(types) == 1 else None
+        owner = self.infer_type(node.value, frame)
         if owner is not None:
             info = self.classes_by_qualname.get(owner)
             if info is not None:

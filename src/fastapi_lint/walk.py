@@ -133,6 +133,8 @@ class WalkResult:
     function_by_node: dict[cst.FunctionDef, FunctionInfo] = field(default_factory=dict)
     class_by_node: dict[cst.ClassDef, ClassInfo] = field(default_factory=dict)
     frame_by_node: dict[cst.CSTNode, Frame] = field(default_factory=dict)
+    # Values stored on `<request>.state.<name>` anywhere in the module: name -> values.
+    state_values: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
 
 
 def _target_names(target: cst.BaseExpression, out: list[tuple[cst.Name, bool]], opaque: bool):
@@ -480,6 +482,8 @@ class _Walker:
             klass, attr = self._self_attribute(target, frame)
             if klass is not None:
                 klass.attribute_values.setdefault(attr, []).append(value)
+            elif isinstance(target.value, cst.Attribute) and target.value.attr.value == "state":
+                self.result.state_values.setdefault(target.attr.value, []).append(value)
             return
         names: list[tuple[cst.Name, bool]] = []
         _target_names(target, names, True)
