@@ -37,9 +37,11 @@ from fastapi_lint.knowledge.types import (
     ANY_ATTRIBUTE_TYPES,
     CONSTRUCTOR_METHODS,
     COPY_METHODS,
+    INJECTED_SESSION_PARAMS,
     MAPPING_ORIGINS,
     PATH_TYPES,
     RETURN_TYPES,
+    SESSION_INJECTORS,
     runtime_type,
 )
 from fastapi_lint.lazy import cst
@@ -384,9 +386,20 @@ class Resolver:
         return scope
 
     def _implicit_param_type(self, binding: Binding, scope: Frame) -> str | None:
-        """``self`` and ``cls`` of methods."""
+        """``self`` and ``cls`` of methods; the ``session`` a ``@provide_session`` fills in."""
         function = scope.function
-        if function is None or function.klass is None:
+        if function is None:
+            return None
+        if (
+            binding.name in INJECTED_SESSION_PARAMS
+            and not function.is_async
+            and any(
+                name is not None and name.rpartition(".")[2] in SESSION_INJECTORS
+                for name in function.decorator_names
+            )
+        ):
+            return "sqlalchemy.orm.Session"
+        if function.klass is None:
             return None
         params = function.node.params
         first = (params.posonly_params or params.params or (None,))[0]

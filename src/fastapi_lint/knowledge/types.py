@@ -197,6 +197,11 @@ def runtime_type(qualname: str | None) -> str | None:
     return qualname
 
 
+# Decorators that pass a sync SQLAlchemy session to the function they wrap (Airflow's
+# `@provide_session` and its look-alikes), and the parameter names they fill.
+SESSION_INJECTORS = frozenset({"provide_session", "with_session", "inject_session"})
+INJECTED_SESSION_PARAMS = frozenset({"session", "db_session"})
+
 # Generic mappings: ``dict[str, S3Service]`` subscripted is an ``S3Service``.
 MAPPING_ORIGINS = frozenset(
     {
