@@ -97,8 +97,8 @@ class AppOrRouter:
     kind: str  # "app" or "router"
     call: cst.Call
     prefix: str = ""
-    # An instance of an imported class named like a router (`UserAPIRouter(...)`): the
-    # project pass confirms it is a subclass of `APIRouter` (None: confirmed here).
+    # An instance of a subclass (`UserAPIRouter(...)`): of this module, or an imported class
+    # named like a router, which the project pass confirms is a subclass of `APIRouter`.
     cls: str | None = None
 
 
@@ -413,7 +413,7 @@ class FastAPIModelBuilder:
             return
         kind = self._subclass_kinds.get(target)
         if kind is not None:
-            self._app_or_router(call, target, frame, kind=kind)
+            self._app_or_router(call, target, frame, kind=kind, cls=target)
             return
         top = target.partition(".")[0]
         if (

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from fastapi_lint.knowledge.names import ROUTER_TYPES
+from fastapi_lint.knowledge.names import APP_TYPES, ROUTER_TYPES
 from fastapi_lint.literals import NOT_LITERAL
 from fastapi_lint.project import Project
 from fastapi_lint.summary import (
@@ -28,6 +28,8 @@ from fastapi_lint.summary import (
     Registration,
     RouteSummary,
 )
+
+_FRAMEWORK_TYPES = ROUTER_TYPES | APP_TYPES
 
 # -- Starlette's path syntax ---------------------------------------------------------------
 
@@ -255,14 +257,18 @@ class ServedApp:
         project = self.project
         for module in project.modules.values():
             for app in module.apps:
-                if app.cls is not None and not self._is_router_class(app.cls):
-                    continue
                 node = self.node(module.qualify(app.name))
-                node.known = True
+                node.known = app.cls is None or self._is_router_class(app.cls)
                 node.own_prefix = self._prefix(app.prefix, app.prefix_ref, app.prefix_template)
                 node.dependencies = list(app.dependencies)
-                # A custom route class may match differently: the order proves nothing.
-                node.ambiguous = app.name in module.rebound or "route_class" in app.options
+                # A custom route class may match differently: the order proves nothing. So may
+                # a subclass that sets up the router itself (its own `__init__` may pass a
+                # `route_class`, a prefix or dependencies), or one not confirmed as a router.
+                node.ambiguous = (
+                    app.name in module.rebound
+                    or "route_class" in app.options
+                    or (app.cls is not None and self._customized_router(app.cls))
+                )
         for module in project.modules.values():
             for function in module.functions:
                 for route in function.routes:
@@ -288,22 +294,32 @@ class ServedApp:
             if served:
                 self.by_root[name] = served
 
-    def _is_router_class(self, qualname: str) -> bool:
-        """A project subclass of ``APIRouter`` (``class UserAPIRouter(APIRouter)``), or a
-        module-level name bound to one (``APIRouter = make_router_class(...)`` typed
-        ``-> type[APIRouter]``)."""
+    def _router_class(self, qualname: str) -> tuple[str, bool] | None:
+        """(class, made by a factory) when ``qualname`` is a project subclass of ``APIRouter``
+        (or of ``FastAPI``)
+        (``class UserAPIRouter(APIRouter)``) or a module-level name bound to a router class
+        (``APIRouter = make_router_class(...)`` typed ``-> type[APIRouter]``)."""
         project = self.project
         resolved = project.resolve(qualname)
-        candidates = [resolved]
-        variable = project.module_variable_type(resolved)
+        candidates = [(resolved, False)]
+        variable = project.settle_type(project.module_variable_type(resolved))
         if variable is not None and variable.startswith("type[") and variable.endswith("]"):
-            candidates.append(project.resolve(variable[5:-1]))
-        for candidate in candidates:
-            if candidate in ROUTER_TYPES or any(
-                base in ROUTER_TYPES for base in project.class_ancestors(candidate)
+            candidates.append((variable[5:-1], True))
+        for candidate, made in candidates:
+            if candidate in _FRAMEWORK_TYPES or any(
+                base in _FRAMEWORK_TYPES for base in project.class_ancestors(candidate)
             ):
-                return True
-        return False
+                return candidate, made
+        return None
+
+    def _is_router_class(self, qualname: str) -> bool:
+        return self._router_class(qualname) is not None
+
+    def _customized_router(self, qualname: str) -> bool:
+        found = self._router_class(qualname)
+        if found is None or found[1]:
+            return True
+        return self.project.method(found[0], "__init__") is not None
 
     def _add_route(
         self, module: ModuleSummary, route: RouteSummary, function: FunctionSummary | None

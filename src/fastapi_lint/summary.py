@@ -218,7 +218,8 @@ class AppSummary:
     prefix_ref: str | None = None  # qualified name of a non-literal prefix (a constant)
     dependencies: list[str] = field(default_factory=list)
     prefix_template: list[list[str]] = field(default_factory=list)  # see IncludeSummary
-    # An instance of an imported class named like a router: the project pass confirms it.
+    # An instance of a subclass of APIRouter/FastAPI (or of an imported class named like a
+    # router, which the project pass confirms): its qualified name.
     cls: str | None = None
 
 
