@@ -40,6 +40,9 @@ class ProjectFunction:
     qualname: str  # project-wide
     # Most functions have no role: they share one empty frozenset until ``add_role``.
     roles: set[str] | frozenset[str] = _NO_ROLES
+    # Another function of the module has the same qualified name (`def _()` registered as
+    # several routes): what is known by name (routes, parameters) may be the other one's.
+    duplicate: bool = False
 
     def add_role(self, role: str) -> None:
         if not isinstance(self.roles, set):
@@ -53,7 +56,7 @@ class ProjectFunction:
 
     def describe(self) -> str:
         function = self.function
-        if function.routes:
+        if function.routes and not self.duplicate:
             route = function.routes[0]
             path = route.path if route.path is not None else "<dynamic path>"
             if route.websocket:
@@ -92,12 +95,16 @@ class Project:
         for summary in self.modules.values():
             for function in summary.functions:
                 qualname = summary.qualify(function.qualname)
+                earlier = self.functions.get(qualname)
                 self.functions[qualname] = ProjectFunction(
                     summary,
                     function,
                     qualname,
                     set(function.roles) if function.roles else _NO_ROLES,
+                    duplicate=earlier is not None and earlier.module is summary,
                 )
+                if earlier is not None and earlier.module is summary:
+                    earlier.duplicate = True
             for klass in summary.classes:
                 self.classes[summary.qualify(klass.qualname)] = (summary, klass)
         # Roles given by other modules: `Depends(get_db)` in a router, `app.add_task(f)`...

@@ -181,8 +181,8 @@ def _consumed(
     """Every name the endpoint and its dependencies read (parameter names and aliases); None
     when some dependency cannot be followed."""
     function = project.function(qualname)
-    if function is None:
-        return None
+    if function is None or function.duplicate:
+        return None  # unknown, or two functions of that name: whose parameters?
     routes = served.routes_of_function(qualname)
     if not routes:
         return None  # registered on a router this project never creates: unknown dependencies
