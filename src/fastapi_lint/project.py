@@ -84,6 +84,7 @@ class Project:
     def __init__(self, summaries: Iterable[ModuleSummary]) -> None:
         self._resolved: dict[str, str] = {}
         self._callables: dict[str, ProjectFunction | None] = {}
+        self._value_types: dict[str, str | None] = {}
         self.modules: dict[str, ModuleSummary] = {}
         self.by_path: dict[str, ModuleSummary] = {}
         for summary in summaries:
@@ -197,6 +198,13 @@ class Project:
         (``SessionLocal = sessionmaker(...)`` -> ``Session``), the return annotation of a project
         function, or the declared type of a module-level variable (``client = httpx.Client()``).
         """
+        if name in self._value_types:
+            return self._value_types[name]
+        self._value_types[name] = None  # in progress: a cycle of re-exports finds nothing
+        found = self._value_types[name] = self._value_type(name)
+        return found
+
+    def _value_type(self, name: str) -> str | None:
         from fastapi_lint.knowledge.types import RETURN_TYPES
 
         resolved = self.resolve(name)

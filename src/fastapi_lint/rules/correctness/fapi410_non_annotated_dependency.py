@@ -14,6 +14,9 @@ from fastapi_lint.scope import FunctionInfo
 from fastapi_lint.signatures import MARKERS, MarkerInfo, ParamInfo, signature
 from fastapi_lint.summary import Span, fact_type
 
+# The names markers are called by (`Depends`, `Query`...), to skip other calls cheaply.
+_MARKER_NAMES = frozenset(kind.rpartition(".")[2] for kind in MARKERS)
+
 # `Annotated` markers are supported since FastAPI 0.95.0.
 ANNOTATED_SUPPORT = "0.95.0"
 
@@ -79,7 +82,11 @@ class NonAnnotatedDependency(Rule):
         """Functions returning a marker (``return Depends(get_limit)``), for the project pass."""
         seen = set()
         for call, frame in ctx.walk.calls:
-            if not isinstance(ctx.parent_of(call), cst.Return):
+            func = call.func
+            name = (
+                func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+            )
+            if name not in _MARKER_NAMES or not isinstance(ctx.parent_of(call), cst.Return):
                 continue
             function = frame.function
             if function is None or function in seen:

@@ -381,12 +381,19 @@ class Catalog:
             else:
                 self._exact[pattern] = api
         self._wildcards = [(_compile(pattern), api) for pattern, api in wildcards]
+        # What every wildcard's target starts with (up to its first wildcard character): a
+        # target with none of these prefixes skips the regular expressions.
+        self._wildcard_prefixes = tuple(
+            {re.split(r"[*?\[]", pattern, maxsplit=1)[0] for pattern, _ in wildcards}
+        )
         self._allowed = [_compile(pattern) for pattern in allowed]
 
     def match(self, target: str) -> BlockingApi | None:
         api = self._exact.get(target)
         if api is None:
             if target in _NON_BLOCKING or target.endswith(".__init__"):
+                return None
+            if not target.startswith(self._wildcard_prefixes):
                 return None
             for regex, candidate in self._wildcards:
                 if regex.fullmatch(target):
