@@ -97,18 +97,15 @@ class BlockingGraph:
                     continue
                 callee = project.resolve_callable(call.target)
                 if callee is None:
+                    if qualname in self._distance:
+                        continue  # already a sink of its own (or reached one)
                     sink = library_sink(project, call.target)
-                    if sink is not None and (
-                        qualname not in self._distance
-                        or (
-                            self._distance[qualname] == 0
-                            and call.span.start < self._next[qualname].span.start
-                        )
-                    ):
-                        if qualname not in self._distance:
-                            queue.append(qualname)
+                    if sink is not None:
+                        queue.append(qualname)
                         self._distance[qualname] = 0
-                        self._next[qualname] = Step(function, call.span, f"{sink}()")
+                        self._next[qualname] = Step(
+                            function, call.span, f"{sink}()", call.conditional
+                        )
                     continue
                 if callee.function.is_async or callee.qualname == qualname:
                     continue
