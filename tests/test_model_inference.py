@@ -75,7 +75,7 @@ def test_receiver_types() -> None:
     assert types["i1.dict"] == types["i2.json"] == item
     assert types["r.dict"] == "app.crud.get_user"  # settled by the project pass
     assert types["w.dict"] == "element[app.crud.list_users]"
-    assert types["i.copy"] is None
+    assert types["i.copy"] == f"dict[{user}]"  # a mapping of models, not a model
     assert types["p.dict"] == types["p2.json"] == "app.pages.Page"
     assert types["k[0].dict"] == user
     assert (

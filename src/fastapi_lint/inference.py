@@ -543,6 +543,8 @@ class Resolver:
             if owner is not None:
                 if owner.startswith("type[") and owner.endswith("]"):
                     owner = owner[5:-1]
+                elif value_of_mapping(owner) is not None:
+                    owner = "dict"  # `services.get(name)`: a method of the mapping itself
                 return canonical(f"{owner}.{func.attr.value}")
         return None
 
