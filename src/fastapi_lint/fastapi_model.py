@@ -437,7 +437,15 @@ class FastAPIModelBuilder:
     ) -> None:
         kind = kind or ("app" if target == FASTAPI else "router")
         parent = self.walk.parents.get(call)
-        if isinstance(parent, cst.Assign) and frame.parent is None:
+        if isinstance(parent, cst.AnnAssign) and frame.parent is None:
+            # `router: APIRouter = APIRouter(prefix=...)`
+            if isinstance(parent.target, cst.Name):
+                name = parent.target.value
+                prefix = string_value(keyword_argument(call, "prefix")) or ""
+                self.model.apps.append(
+                    AppOrRouter(name, self.resolver.local(name), kind, call, prefix, cls)
+                )
+        elif isinstance(parent, cst.Assign) and frame.parent is None:
             for assign_target in parent.targets:
                 if isinstance(assign_target.target, cst.Name):
                     name = assign_target.target.value
