@@ -113,6 +113,15 @@ _ROWS: list[tuple[Category, list[str]]] = [
                 "read_text read_bytes write_text write_bytes open iterdir glob rglob walk copy "
                 "copy_into move move_into",
             ),
+            # An archive opened on an in-memory buffer reads nothing from disk: only the methods
+            # that write to (or read from) the file system are listed, not the constructors.
+            *_methods("zipfile.ZipFile", "extractall extract write"),
+            *_methods("tarfile.TarFile", "extractall extract add"),
+            "paramiko.SSHConfig.from_path",
+            *_methods(
+                "kubernetes.config",
+                "load_kube_config load_incluster_config list_kube_config_contexts",
+            ),
         ],
     ),
     # One system call on a file's metadata (FAPI105, not FAPI101): microseconds on a local disk.
@@ -136,17 +145,9 @@ _ROWS: list[tuple[Category, list[str]]] = [
                 "rename replace chmod lchmod samefile owner group readlink hardlink_to "
                 "symlink_to",
             ),
+            # Creating a temporary file or directory: one system call, like `touch`/`mkdir`.
             *_methods(
                 "tempfile", "NamedTemporaryFile TemporaryFile TemporaryDirectory mkstemp mkdtemp"
-            ),
-            # An archive opened on an in-memory buffer reads nothing from disk: only the methods
-            # that write to (or read from) the file system are listed, not the constructors.
-            *_methods("zipfile.ZipFile", "extractall extract write"),
-            *_methods("tarfile.TarFile", "extractall extract add"),
-            "paramiko.SSHConfig.from_path",
-            *_methods(
-                "kubernetes.config",
-                "load_kube_config load_incluster_config list_kube_config_contexts",
             ),
         ],
     ),
@@ -346,7 +347,7 @@ _NON_BLOCKING = frozenset(
 # disks (December 2026). Added above: websocket-client, pyln-client, the Azure storage clients
 # (blob, data lake), Google Cloud storage / BigQuery / Secret Manager, paramiko, kubernetes
 # (API classes and the config loaders, which read files), zipfile/tarfile extraction and
-# writes, tempfile's file-creating functions, slack_sdk's WebClient, sendgrid, minio,
+# writes, tempfile's file-creating functions (metadata calls, FAPI105), slack_sdk's WebClient, sendgrid, minio,
 # elasticsearch, pika's BlockingConnection, and the connect functions of oracledb, cx_Oracle,
 # pyodbc and pymssql. Deliberately not added:
 # * constructors of archives (`zipfile.ZipFile(io.BytesIO(data))` reads memory, not disk) and
