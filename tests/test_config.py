@@ -166,3 +166,48 @@ def test_a_pyproject_without_our_table_is_not_an_error(tmp_path: Path) -> None:
     )
     result = run(tmp_path)
     assert result.exit_code == 0, result.output
+
+
+# -- target-version (issue 18) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("specifier", "expected"),
+    [
+        (">=3.7", (3, 7)),
+        (">=3.8,<4", (3, 8)),
+        ("~=3.10", (3, 10)),
+        ("==3.11.*", (3, 11)),
+        (">=3.7.1, !=3.9.*", (3, 7)),
+        ("<4", None),
+        ("", None),
+    ],
+)
+def test_requires_python_lower_bound(specifier: str, expected) -> None:
+    assert fastapi_lint.settings.python_lower_bound(specifier) == expected
+
+
+def _target(project: Path, *args: str) -> str:
+    result = run(project, "--show-settings", *args)
+    assert result.exit_code == 0, result.output
+    lines = dict(line.split(" = ", 1) for line in result.output.splitlines())
+    return lines["target-version"]
+
+
+def test_target_version_from_requires_python_setting_and_command_line(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(CLEAN)
+    assert _target(tmp_path) == '"py39"'  # ruff's default
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "a"\nrequires-python = ">=3.8"\n')
+    assert _target(tmp_path) == '"py38"'
+    pyproject.write_text(
+        '[project]\nname = "a"\nrequires-python = ">=3.8"\n\n'
+        '[tool.fastapi-lint]\ntarget-version = "py311"\n'
+    )
+    assert _target(tmp_path) == '"py311"'
+    assert _target(tmp_path, "--target-version", "py37") == '"py37"'
+
+
+def test_invalid_target_version(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.fastapi-lint]\ntarget-version = "3.8"\n')
+    assert_one_error(run(tmp_path), "`target-version` must be one of", '"py38"')

@@ -14,3 +14,6 @@ OUTPUT_FORMATS = (
     "pylint",
     "azure",
 )
+
+# `target-version` values (ruff's spelling): the oldest Python the fixes must support.
+TARGET_VERSIONS = tuple(f"py3{minor}" for minor in range(7, 15))

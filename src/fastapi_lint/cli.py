@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from fastapi_lint import OUTPUT_FORMATS, __version__
+from fastapi_lint import OUTPUT_FORMATS, TARGET_VERSIONS, __version__
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -83,6 +83,12 @@ def main() -> None:
     multiple=True,
     help="Where the event-loop rules report: served, unknown (the default), startup, "
     "command-line, tests, or all (comma-separated).",
+)
+@click.option(
+    "--target-version",
+    type=click.Choice(TARGET_VERSIONS),
+    default=None,
+    help="The oldest Python the fixes must support (default: from `requires-python`, else py39).",
 )
 @click.option("--statistics", is_flag=True, help="Show counts per rule instead of each finding.")
 @click.option("--show-fixes", is_flag=True, help="List the fixes that were applied.")
@@ -158,6 +164,7 @@ def check(
     output_format,
     output_file,
     event_loop_contexts,
+    target_version,
     statistics,
     show_fixes,
     exit_zero,
@@ -192,6 +199,7 @@ def check(
             output_format=output_format,
             output_file=output_file,
             event_loop_contexts=list(event_loop_contexts),
+            target_version=target_version,
             statistics=statistics,
             show_fixes=show_fixes,
             exit_zero=exit_zero,
@@ -241,6 +249,7 @@ def _check(
     output_format,
     output_file,
     event_loop_contexts,
+    target_version,
     statistics,
     show_fixes,
     exit_zero,
@@ -312,6 +321,8 @@ def _check(
     except ConfigError as exc:
         click.echo(f"fastapi-lint: error: {exc}", err=True)
         return EXIT_ERROR
+    if target_version is not None:
+        settings.target_version = target_version
     if show_settings:
         _show_settings(settings)
         return EXIT_OK
@@ -550,6 +561,7 @@ def _show_settings(settings) -> None:
         ("respect-gitignore", settings.respect_gitignore),
         ("output-format", settings.output_format),
         ("unsafe-fixes", settings.unsafe_fixes),
+        ("target-version", "py{}{}".format(*settings.target_python())),
         ("extend-blocking-calls", settings.extend_blocking_calls),
         ("allowed-blocking-calls", settings.allowed_blocking_calls),
         ("event-loop-contexts", settings.event_loop_contexts),

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from fastapi_lint import OUTPUT_FORMATS
+from fastapi_lint import OUTPUT_FORMATS, TARGET_VERSIONS
 
 # Settings tables (``[tool.fastapi-lint]``, the language server's options): kebab-case keys,
 # unknown keys and loose types refused.
@@ -45,6 +45,7 @@ class Table(BaseModel):
     fastapi_version: str | None = None
     starlette_version: str | None = None
     pydantic_version: str | None = None
+    target_version: Literal[TARGET_VERSIONS] | None = None  # type: ignore[valid-type]
 
     @field_validator("fastapi_version", "starlette_version", "pydantic_version")
     @classmethod

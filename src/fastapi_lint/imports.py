@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from fastapi_lint.context import FileContext, PendingEdit
 from fastapi_lint.inference import STDLIB_MODULES, dotted_name
-from fastapi_lint.knowledge.names import canonical
+from fastapi_lint.knowledge.names import TYPING_SINCE, canonical
 from fastapi_lint.lazy import cst
 from fastapi_lint.scope import BindingKind, Frame
 
@@ -73,8 +73,19 @@ def plan_module_attribute(
     return ImportPlan(f"{module}.{attribute}", [edit])
 
 
+def source_module(ctx: FileContext, module: str, name: str) -> str:
+    """Where a fix imports ``name`` from: ``typing_extensions`` for a ``typing`` name that the
+    oldest Python the project supports lacks (``target-version``, ``requires-python``)."""
+    if module == "typing":
+        since = TYPING_SINCE.get(name)
+        if since is not None and ctx.settings.target_python() < since:
+            return "typing_extensions"
+    return module
+
+
 def plan_from_import(ctx: FileContext, module: str, name: str, frame: Frame) -> ImportPlan | None:
     """Spell ``name`` imported from ``module`` (``run_in_threadpool``) at a site in ``frame``."""
+    module = source_module(ctx, module, name)
     qualname = f"{module}.{name}"
     existing = _module_binding_for(ctx, qualname)
     if existing is not None and _usable(ctx, existing, qualname, frame):
@@ -519,6 +530,7 @@ class ImportChanges:
 
     def spell(self, module: str, name: str, frame: Frame) -> str | None:
         ctx = self.ctx
+        module = source_module(ctx, module, name)
         qualname = f"{module}.{name}"
         existing = _module_binding_for(ctx, qualname)
         if (

@@ -23,7 +23,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 import contextlib
 
-from fastapi_lint import OUTPUT_FORMATS, __version__
+from fastapi_lint import OUTPUT_FORMATS, TARGET_VERSIONS, __version__
 from fastapi_lint.hashing import blake2b
 
 TOOL_TABLE = "fastapi-lint"
@@ -67,6 +67,28 @@ def expand_contexts(values: list[str]) -> list[str]:
     return list(EVENT_LOOP_CONTEXTS) if "all" in values else sorted(set(values))
 
 
+# The `target-version` when neither the setting nor the project's `requires-python` says
+# (ruff's default).
+DEFAULT_TARGET_VERSION = "py39"
+# One clause of `requires-python` that gives a lower bound: `>=3.8`, `~=3.8`, `==3.8.*`, `>3.7`.
+_LOWER_BOUND = re.compile(r"^\s*(>=|~=|==|>|\^|~)\s*(\d+)(?:\.(\d+))?")
+
+
+def python_lower_bound(specifier: str) -> tuple[int, int] | None:
+    """The oldest Python a `requires-python` specifier admits (``">=3.7"`` -> (3, 7)); None
+    when it gives no lower bound (``"<4"``) or cannot be read."""
+    found: list[tuple[int, int]] = []
+    for clause in specifier.split(","):
+        match = _LOWER_BOUND.match(clause)
+        if match is not None:
+            found.append((int(match.group(2)), int(match.group(3) or 0)))
+    return max(found) if found else None
+
+
+def parse_target_version(value: str) -> tuple[int, int]:
+    return (int(value[2]), int(value[3:]))
+
+
 class ConfigError(Exception):
     """A configuration problem, already phrased for the user."""
 
@@ -106,6 +128,9 @@ class Settings:
     event_loop_contexts: list[str] = field(
         default_factory=lambda: list(DEFAULT_EVENT_LOOP_CONTEXTS)
     )
+    # The oldest Python the fixes must work on (`py38`...); None: from `requires-python`.
+    target_version: str | None = None
+    detected_target: tuple[int, int] | None = None  # read from `requires-python` once
     # `fastapi-version` etc.: override what the project's lock and requirement files say.
     version_overrides: dict[str, str] = field(default_factory=dict)
     # Detected from the project root when the run starts (see `versions.py`).
@@ -138,6 +163,18 @@ class Settings:
             self.versions = detect_versions(self.root, self.version_overrides, self.cache_dir)
         return self.versions
 
+    def target_python(self) -> tuple[int, int]:
+        """The oldest Python version the project supports, as ruff finds it: `target-version`,
+        else the lower bound of `[project] requires-python` in the root's pyproject.toml, else
+        ruff's default (py39). Fixes use only what it has (`typing_extensions` otherwise)."""
+        if self.target_version is not None:
+            return parse_target_version(self.target_version)
+        if self.detected_target is None:
+            self.detected_target = _requires_python(self.root) or parse_target_version(
+                DEFAULT_TARGET_VERSION
+            )
+        return self.detected_target
+
     def enabled_rules(self):
         from fastapi_lint.registry import select_rules
 
@@ -169,6 +206,7 @@ class Settings:
             "unfixable": sorted(self.unfixable_codes(rules)),
             "root": str(self.root),
             "versions": self.detect_versions().fingerprint(),
+            "target": list(self.target_python()),
         }
         data = json.dumps(payload, sort_keys=True).encode()
         return blake2b(data, digest_size=12).hexdigest()
@@ -187,6 +225,16 @@ def _code_fingerprint() -> str:
             continue
         parts.append(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}")
     return blake2b("\n".join(parts).encode(), digest_size=8).hexdigest()
+
+
+def _requires_python(root: Path) -> tuple[int, int] | None:
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    project = data.get("project")
+    specifier = project.get("requires-python") if isinstance(project, dict) else None
+    return python_lower_bound(specifier) if isinstance(specifier, str) else None
 
 
 def find_config(start: Path) -> tuple[Path | None, Path]:
@@ -324,6 +372,7 @@ _EXPECTED = {
     "fastapi-version": 'a version string such as "0.115.0"',
     "starlette-version": 'a version string such as "0.41.0"',
     "pydantic-version": 'a version string such as "2.9.0"',
+    "target-version": "one of " + ", ".join(f'"{v}"' for v in TARGET_VERSIONS),
 }
 
 
@@ -409,6 +458,7 @@ def _apply(settings: Settings, table: SimpleNamespace) -> None:
     settings.allowed_blocking_calls = table.allowed_blocking_calls
     if table.event_loop_contexts is not None:
         settings.event_loop_contexts = expand_contexts(table.event_loop_contexts)
+    settings.target_version = table.target_version
     settings.version_overrides = {
         package: value
         for package, value in (

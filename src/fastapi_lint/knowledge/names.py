@@ -33,6 +33,19 @@ JSONABLE_ENCODER = "fastapi.encoders.jsonable_encoder"
 RESPONSE = "starlette.responses.Response"
 TYPE_CHECKING = "typing.TYPE_CHECKING"
 
+# The Python version that added a `typing` name the fixes may import: for an older target the
+# fix imports it from `typing_extensions` (installed with Pydantic and FastAPI).
+TYPING_SINCE: dict[str, tuple[int, int]] = {
+    "Annotated": (3, 9),
+    "Literal": (3, 8),
+    "Final": (3, 8),
+    "Protocol": (3, 8),
+    "TypedDict": (3, 8),
+    "ParamSpec": (3, 10),
+    "TypeAlias": (3, 10),
+    "Self": (3, 11),
+}
+
 _ALIASES: dict[str, str] = {
     "fastapi.applications.FastAPI": FASTAPI,
     "fastapi.routing.APIRouter": API_ROUTER,
