@@ -268,6 +268,45 @@ class FileAnalysis:
             )
         return False
 
+    def config_may_set(self, info: ClassInfo, key: str) -> bool:
+        """The class's own configuration may turn ``key`` on: a value other than a literal
+        ``False`` for it, or a ``model_config`` that cannot be read (a name, ``**options``)."""
+        body = self.body(info)
+        if body.config is not None and isinstance(body.config.body, cst.IndentedBlock):
+            for statement in body.config.body.body:
+                if not isinstance(statement, cst.SimpleStatementLine):
+                    continue
+                for small in statement.body:
+                    target, value = assignment(small)
+                    if target == key and literal_bool(value) is not False:
+                        return True
+        node = body.model_config
+        if node is None:
+            return False
+        value = node.value if isinstance(node, (cst.Assign, cst.AnnAssign)) else None
+        if not isinstance(value, (cst.Call, cst.Dict)):
+            return True
+        if isinstance(value, cst.Dict):
+            return any(
+                not isinstance(element, cst.DictElement)
+                or (
+                    string_value(element.key) in (key, None)
+                    and literal_bool(element.value) is not False
+                )
+                for element in value.elements
+            )
+        if self.ctx.qualname(value.func, info.frame) not in CONFIG_DICT:
+            return True
+        return any(
+            arg.star
+            or (
+                arg.keyword is not None
+                and arg.keyword.value == key
+                and literal_bool(arg.value) is not False
+            )
+            for arg in value.args
+        )
+
     def before_validated(self, info: ClassInfo) -> list[str]:
         """Fields of ``info`` with a v1 ``pre=True`` or a v2 before/wrap validator."""
         found: list[str] = []
@@ -416,5 +455,6 @@ def record_model_classes(ctx: FileContext) -> None:
             root=body.root is not None,
             from_attributes=shared.config_flag(info, ("orm_mode", "from_attributes")),
             before_validated=shared.before_validated(info),
+            serialize_by_alias=shared.config_may_set(info, "serialize_by_alias"),
         )
         ctx.summary.add_fact(MODEL_CLASS, record)

@@ -29,6 +29,9 @@ class ModelClass:
     from_attributes: bool = False  # `orm_mode` / `from_attributes` in its own configuration
     # Fields with a v1 `pre=True` validator or a v2 `mode="before"` one ("*": every field).
     before_validated: list[str] = field(default_factory=list)
+    # Its own configuration may set `serialize_by_alias` (v2.11+): `model_dump()` then dumps by
+    # alias where the `.dict()` shim (and v1) did not.
+    serialize_by_alias: bool = False
 
 
 @fact_type(FINDING)
@@ -57,6 +60,9 @@ class Finding:
     unsafe: str = ""  # why the fix is unsafe, decided in the file
     fix: Fix | None = None
     alternative: Fix | None = None
+    # FAPI204 `.dict()`/`.json()`: the instance fix with v1's `by_alias=False` written out, for
+    # a model whose configuration may set `serialize_by_alias`.
+    explicit: Fix | None = None
 
 
 @fact_type(CONFIG_REFERENCE)

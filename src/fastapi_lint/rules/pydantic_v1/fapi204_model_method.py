@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from fastapi_lint.context import FileContext, PendingFix
+from fastapi_lint.diagnostics import Applicability
 from fastapi_lint.imports import ImportChanges
 from fastapi_lint.inference import STDLIB_MODULES, element_of
 from fastapi_lint.knowledge.names import MODEL_BASES
@@ -21,6 +22,7 @@ from fastapi_lint.rules.pydantic_v1.hierarchy import (
     is_root_model,
     overridden_below,
     receiver_model,
+    serializes_by_alias,
     with_applicability,
 )
 from fastapi_lint.summary import ModuleSummary
@@ -127,6 +129,11 @@ class ModelMethod(Rule):
             pending = self._fix(ctx, site, attribute, member, receiver_text, on_class)
             if pending is not None:
                 ctx.deferred_fix(finding, attribute_name, pending)
+        if member.name in _BY_ALIAS_DEFAULT and call is not None:
+            explicit = _explicit_by_alias(ctx, call, attribute, member)
+            if explicit is not None:
+                finding.conditions.append("by-alias")
+                ctx.deferred_fix(finding, "explicit", explicit)
         ctx.summary.add_fact(FINDING, finding)
 
     def _fix(
@@ -142,14 +149,16 @@ class ModelMethod(Rule):
         name = member.name
         replacement = member.replacement
         if name == "__fields__":
+            # Only the names are the same: the values are v2 `FieldInfo`, not v1 `ModelField`.
+            make = PendingFix.safe if _names_only(ctx, site) else PendingFix.unsafe
             if on_class:
-                return PendingFix.safe(
+                return make(
                     "Replace with `.model_fields`", ctx.replace(attribute.attr, replacement)
                 )
             if ctx.resolver.name_qualname("type", ctx.frame) != "type":
                 return None
             text = f"type({receiver}).model_fields"
-            return PendingFix.safe(f"Replace with `{text}`", ctx.replace(site, text))
+            return make(f"Replace with `{text}`", ctx.replace(site, text))
         if on_class and not member.on_class:
             return None  # `User.dict(user)`: an unbound call, left alone
         assert isinstance(site, (cst.Call, cst.Attribute))
@@ -224,6 +233,12 @@ class ModelMethod(Rule):
             if not library and defines_member(project, model, finding.member):
                 continue  # the model's own method of that name
             fix = finding.fix if on_class else finding.alternative
+            if (
+                fix is not None
+                and "by-alias" in finding.conditions
+                and (library or serializes_by_alias(project, model))
+            ):
+                fix = finding.explicit  # the configuration may dump by alias: say `False`
             message = finding.message
             unsafe = ""
             if finding.no_fix:
@@ -239,9 +254,65 @@ class ModelMethod(Rule):
                     unsafe = "the receiver may be a custom root type"
             if fix is not None and not library and overridden_below(project, model, finding.member):
                 unsafe = f"a subclass of `{model.rpartition('.')[2]}` overrides `{finding.member}`"
+            if fix is not None and not unsafe and fix.applicability is Applicability.UNSAFE:
+                unsafe = _FIELD_VALUES if finding.member == "__fields__" else ""
             if fix is not None and unsafe:
                 message += f" (the fix is unsafe: {unsafe})"
             report.report(finding.span, message, fix=with_applicability(fix, bool(unsafe)))
+
+
+_FIELD_VALUES = (
+    "its values are v2 `FieldInfo`, not v1 `ModelField`: `get_default()` no longer calls a "
+    "`default_factory`, `alias` is None without one, `required`/`type_`/`outer_type_` are gone"
+)
+# Calls that read only the names of a mapping they are given.
+_NAME_READERS = frozenset({"len", "list", "set", "frozenset", "sorted", "tuple"})
+
+
+def _names_only(ctx: FileContext, site: cst.CSTNode) -> bool:
+    """``X.__fields__`` is used only for its names (``in``, iteration, ``.keys()``, ``len``),
+    where v2's ``model_fields`` behaves the same."""
+    parent = ctx.walk.parents.get(site)
+    if isinstance(parent, cst.Expr):
+        return True  # the value is not used
+    if isinstance(parent, cst.ComparisonTarget):
+        return isinstance(parent.operator, (cst.In, cst.NotIn))
+    if isinstance(parent, (cst.For, cst.CompFor)):
+        return parent.iter is site
+    if isinstance(parent, cst.Attribute) and parent.attr.value == "keys":
+        return isinstance(ctx.walk.parents.get(parent), cst.Call)
+    if isinstance(parent, cst.Arg):
+        call = ctx.walk.parents.get(parent)
+        return (
+            isinstance(call, cst.Call)
+            and len(call.args) == 1
+            and isinstance(call.func, cst.Name)
+            and call.func.value in _NAME_READERS
+            and ctx.resolver.name_qualname(call.func.value, ctx.frame) == call.func.value
+        )
+    return False
+
+
+# v1 `.dict()`/`.json()` and their v2 shims dump by field name unless told; since Pydantic 2.11
+# `model_dump()`/`model_dump_json()` follow the model's `serialize_by_alias` instead.
+_BY_ALIAS_DEFAULT = frozenset({"dict", "json"})
+
+
+def _explicit_by_alias(
+    ctx: FileContext, call: cst.Call, attribute: cst.Attribute, member: catalog.ModelMember
+) -> PendingFix | None:
+    """The rename with v1's ``by_alias=False`` written out: the same output whatever the
+    model's configuration says (the v2 shim passes exactly this)."""
+    if any(arg.keyword is not None and arg.keyword.value == "by_alias" for arg in call.args):
+        return None  # already explicit: the plain rename keeps it
+    text = f"Replace with `.{member.replacement}(by_alias=False)`"
+    if not call.args:
+        receiver = analysis(ctx).source(attribute.value)
+        return PendingFix.safe(
+            text, ctx.replace(call, f"{receiver}.{member.replacement}(by_alias=False)")
+        )
+    rename = ctx.replace(attribute.attr, member.replacement)
+    return PendingFix.safe(text, rename, ctx.insert_after(call.args[-1].value, ", by_alias=False"))
 
 
 def _under_version_test(ctx: FileContext, node: cst.CSTNode) -> bool:

@@ -70,6 +70,15 @@ def from_attributes(project: Project, qualname: str) -> bool:
     )
 
 
+def serializes_by_alias(project: Project, qualname: str) -> bool:
+    """The configuration of the class or a project ancestor may set ``serialize_by_alias``."""
+    facts = model_facts(project)
+    return any(
+        facts.get(name) is not None and facts[name].serialize_by_alias
+        for name in lineage(project, qualname)
+    )
+
+
 def fields_of(project: Project, qualname: str) -> set[str]:
     facts = model_facts(project)
     fields: set[str] = set()
