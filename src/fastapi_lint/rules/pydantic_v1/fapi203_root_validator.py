@@ -22,6 +22,7 @@ from fastapi_lint.rules.pydantic_v1.hierarchy import (
     fields_of,
     from_attributes,
     is_model,
+    is_root_model,
     with_applicability,
 )
 from fastapi_lint.rules.pydantic_v1.validators import (
@@ -226,6 +227,13 @@ class RootValidator(Rule):
             fix = finding.fix
             message = finding.message
             unsafe = finding.unsafe
+            if fix is not None and is_root_model(project, owner):
+                fix = None
+                message += (
+                    "; no automatic fix: a v1 custom root type's validator gets "
+                    "`{'__root__': value}`, a v2 `RootModel`'s gets the value itself (or the "
+                    "model), so its checks must be rewritten with the `RootModel` migration"
+                )
             for condition in finding.conditions:
                 kind, _, value = condition.partition(":")
                 if kind == "fields" and fix is not None:

@@ -23,6 +23,8 @@ from fastapi_lint.rules.pydantic_v1.facts import FINDING, Finding
 from fastapi_lint.rules.pydantic_v1.hierarchy import (
     is_model,
     is_root_model,
+    lineage,
+    model_facts,
     receiver_model,
     with_applicability,
 )
@@ -174,19 +176,54 @@ class CustomRootType(Rule):
         for finding in module.facts.get(FINDING, ()):
             if finding.code != self.code:
                 continue
-            if finding.member == "class":
-                if not is_model(project, finding.owner):
-                    continue
-            else:
+            if finding.member == "class" and not is_model(project, finding.owner):
+                continue
+            fix = finding.fix
+            message = finding.message
+            if finding.member != "class":
                 found = receiver_model(project, finding)
                 if found is None or not is_root_model(project, found[0]):
                     continue
                 on_class = found[1]
                 if on_class != (finding.member == "keyword"):
                     continue
-            message = finding.message
+                declaring = _declaring_class(project, found[0])
+                if (
+                    fix is not None
+                    and declaring is not None
+                    and not _class_fixed(project, declaring)
+                ):
+                    fix = None
+                    message += (
+                        f"; no automatic fix: `{declaring.rpartition('.')[2]}` itself has no "
+                        "automatic `RootModel` migration, and `.root` alone fails under v1 "
+                        "(`AttributeError`) while v2 still rejects the class"
+                    )
             if finding.no_fix:
                 message = f"{message}; {finding.no_fix}"
-            elif finding.fix is not None:
+            elif fix is not None:
                 message = f"{message} (the fix is unsafe: {_UNSAFE})"
-            report.report(finding.span, message, fix=with_applicability(finding.fix, True))
+            report.report(finding.span, message, fix=with_applicability(fix, True))
+
+
+def _declaring_class(project: Project, qualname: str) -> str | None:
+    """The class of ``qualname``'s lineage that declares the v1 ``__root__`` field."""
+    facts = model_facts(project)
+    for name in lineage(project, qualname):
+        record = facts.get(name)
+        if record is not None and record.root:
+            return name
+    return None
+
+
+def _class_fixed(project: Project, qualname: str) -> bool:
+    """The FAPI207 finding on the class's ``__root__`` declaration carries a fix."""
+
+    def compute(project: Project) -> dict[str, bool]:
+        found = {}
+        for _, record in project.facts(FINDING):
+            if record.code == CustomRootType.code and record.member == "class":
+                found[project.resolve(record.owner)] = record.fix is not None
+        return found
+
+    return project.cached("pydantic-v1-root-class-fixed", compute).get(qualname, False)
