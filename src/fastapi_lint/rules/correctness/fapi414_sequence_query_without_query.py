@@ -15,6 +15,11 @@ from fastapi_lint.rules.correctness.shared import QueryParamRule, record_query_p
 from fastapi_lint.scope import FunctionInfo
 from fastapi_lint.signatures import ParamInfo, signature
 
+# Every FAPI414 fix is unsafe: a parameter meant only for direct Python calls becomes public.
+_UNSAFE = (
+    "any client can then set it from the query string; if only direct calls pass it, it was "
+    "internal and should leave the route's signature instead"
+)
 # Methods whose requests carry no body in practice (clients and proxies drop it).
 BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -36,17 +41,16 @@ class SequenceQueryWithoutQuery(QueryParamRule):
                 container = self._container(ctx, param)
                 if container is None:
                     continue
-                record_query_param(
-                    ctx,
-                    param.param,
-                    function,
-                    param.name,
-                    f"`{param.name}: {ctx.code_for(param.type_expr)}` of {function.describe()} has "
-                    f"no `Query()`: FastAPI reads a `{container}` parameter from the request "
+                fix = self._fix(ctx, function, param)
+                message = (
+                    f"`{param.name}: {ctx.code_for(param.type_expr)}` of {function.describe()} "
+                    f"has no `Query()`: FastAPI reads a `{container}` parameter from the request "
                     f"body, which a `{routes[0].methods[0]}` request does not have, so "
-                    f"`?{param.name}=a&{param.name}=b` is ignored; declare it with `Query()`",
-                    fix=self._fix(ctx, function, param),
+                    f"`?{param.name}=a&{param.name}=b` is ignored; declare it with `Query()`"
                 )
+                if fix is not None:
+                    message += f" (the fix is unsafe: {_UNSAFE})"
+                record_query_param(ctx, param.param, function, param.name, message, fix=fix)
 
     @staticmethod
     def _container(ctx: FileContext, param: ParamInfo) -> str | None:

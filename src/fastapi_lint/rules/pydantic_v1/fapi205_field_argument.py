@@ -262,13 +262,17 @@ class FieldArgument(Rule):
             edits = [ctx.replace(extras[0], f"json_schema_extra={{{items}}}")]
             for extra in extras[1:]:
                 edits.extend(remove_argument(ctx, node, extra))
-            fix = PendingFix.safe("Move them into `json_schema_extra={...}`", *edits)
-        ctx.report(
-            extras[0].keyword,
+            fix = PendingFix.unsafe("Move them into `json_schema_extra={...}`", *edits)
+        message = (
             f"Extra keyword arguments to `Field` ({names}) are deprecated in Pydantic v2 (v1 "
-            "copied them into the JSON schema); put them in `json_schema_extra={...}`",
-            fix=fix,
+            "copied them into the JSON schema); put them in `json_schema_extra={...}`"
         )
+        if fix is not None:
+            message += (
+                " (the fix is unsafe: the schema is the same, but code that reads them back "
+                "through `field_info.extra` no longer finds them)"
+            )
+        ctx.report(extras[0].keyword, message, fix=fix)
 
     def _positional(self, node: cst.Call, target: str, ctx: FileContext) -> None:
         names = catalog.CONSTRAINED[target]

@@ -118,8 +118,12 @@ class V1Import(Rule):
             return
         moved = catalog.MOVED.get(qualname)
         if moved is not None:
-            fix = self._move(ctx, shared, node, alias, qualname, moved)
             message = self._moved_message(qualname, moved)
+            problem = _self_parameter(ctx, shared, alias) if qualname in _VALIDATE_ARGUMENTS else ""
+            if problem:
+                ctx.report(alias, f"{message}; no automatic fix: {problem}")
+                return
+            fix = self._move(ctx, shared, node, alias, qualname, moved)
             if fix is not None and moved.unsafe:
                 message += f" (the fix is unsafe: {moved.unsafe})"
             ctx.report(alias, message, fix=fix)
@@ -259,6 +263,41 @@ def shared_local(alias: cst.ImportAlias) -> str | None:
     if alias.asname is not None:
         return alias.asname.name.value if isinstance(alias.asname.name, cst.Name) else None
     return dotted_name(alias.name)
+
+
+_SELF = frozenset({"typing.Self", "typing_extensions.Self"})
+
+
+def _self_parameter(ctx: FileContext, shared, alias: cst.ImportAlias) -> str:
+    """Why ``validate_call`` cannot replace ``validate_arguments`` here: a decorated function
+    has a parameter annotated with ``Self``, which ``validate_call`` refuses when the class is
+    created (``PydanticUserError``), so the module would no longer import."""
+    local = shared_local(alias)
+    uses = shared.import_uses(local) if local is not None else None
+    for use in uses or ():
+        decorator = use.parent
+        if isinstance(decorator, cst.Call):
+            decorator = ctx.parent_of(decorator)
+        function = ctx.parent_of(decorator) if isinstance(decorator, cst.Decorator) else None
+        if not isinstance(function, cst.FunctionDef):
+            continue
+        params = function.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.annotation is not None and _mentions_self(ctx, param.annotation.annotation):
+                return (
+                    f"`{function.name.value}` has a parameter annotated with `Self`, which "
+                    "`validate_call` rejects as soon as it decorates the function "
+                    "(`PydanticUserError`): the module would no longer import"
+                )
+    return ""
+
+
+def _mentions_self(ctx: FileContext, node: cst.CSTNode) -> bool:
+    if isinstance(node, (cst.Name, cst.Attribute)) and ctx.qualname(node) in _SELF:
+        return True
+    if isinstance(node, cst.SimpleString):
+        return "Self" in node.value  # a forward reference: assume the worst
+    return any(_mentions_self(ctx, child) for child in node.children)
 
 
 def _generic_base(ctx: FileContext, use: Reference) -> bool:
