@@ -79,3 +79,25 @@ def test_pydantic_v1_compat_models_are_left_to_fapi206() -> None:
     # version test.
     assert found == [("dual.py", "FAPI204", 27), ("models.py", "FAPI204", 46)]
     assert {d.code for _, d in result.diagnostics} == {"FAPI204", "FAPI206"}
+
+
+def test_fapi206_knows_every_v1_name_pydantic_2_removed(tmp_path: Path) -> None:
+    """Every public name of Pydantic 1 whose import fails under Pydantic 2 is reported as gone,
+    and none that still imports is (``fixtures/pydantic_names/v1_names.json`` was made by
+    importing each name under both versions)."""
+    import json
+
+    names = json.loads((FIXTURES / "pydantic_names" / "v1_names.json").read_text())
+    every = [*names["gone"], *names["kept"]]
+    source = tmp_path / "imports.py"
+    source.write_text(
+        "".join(
+            f"from {name.rpartition('.')[0]} import {name.rpartition('.')[2]} as _{i}\n"
+            for i, name in enumerate(every)
+        )
+    )
+    result = run(source, ["FAPI206"])
+    messages = {every[d.location.row - 1]: d.message for _, d in result.diagnostics}
+    assert [name for name in names["gone"] if name not in messages] == []
+    said_gone = {name for name, message in messages.items() if "fails" in message}
+    assert sorted(said_gone) == names["gone"]

@@ -7,6 +7,7 @@ Computed once per file (``analysis(ctx)``, kept in ``ctx.state``) from the walk'
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from fastapi_lint.context import FileContext
@@ -458,3 +459,57 @@ def record_model_classes(ctx: FileContext) -> None:
             serialize_by_alias=shared.config_may_set(info, "serialize_by_alias"),
         )
         ctx.summary.add_fact(MODEL_CLASS, record)
+
+
+# The test of an `if` that tells Pydantic versions apart (`if is_v2_model(m):`,
+# `if PYDANTIC_V2:`, `if hasattr(m, "model_dump"):`, `isinstance(m, pydantic.v1.BaseModel)`):
+# code under it is written for each version on purpose, and a v1 call there may be the v1 path.
+VERSION_TEST = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]*_)?[vV][12](?:_[A-Za-z0-9_]*|[A-Z][A-Za-z0-9_]*)?(?![A-Za-z0-9])"
+    r"|pydantic_version|PYDANTIC_VERSION|VERSION\.startswith"
+    r"|[\"']model_(?:dump|validate|fields|config|construct)[\"']|__fields__"
+)
+# FAPI206 also: Python-version tests, which guard `pydantic.v1` (unsupported on 3.14).
+PYTHON_OR_PYDANTIC_TEST = re.compile(VERSION_TEST.pattern + r"|version_info")
+
+
+def under_version_test(
+    ctx: FileContext, node: cst.CSTNode, test: re.Pattern[str] = VERSION_TEST
+) -> bool:
+    """``node`` is in a branch of an ``if`` (statement or expression) that tests which Pydantic
+    version a model or the environment has, or after such an ``if`` whose body always returns
+    or raises (``if PYDANTIC_V2: return m.model_dump()`` then ``return m.dict()``), within its
+    function."""
+    parents = ctx.walk.parents
+    child, parent = node, parents.get(node)
+    while parent is not None and not isinstance(parent, (cst.FunctionDef, cst.ClassDef)):
+        if (
+            isinstance(parent, (cst.If, cst.IfExp))
+            and child is not parent.test
+            and test.search(ctx.code_for(parent.test))
+        ):
+            return True
+        if isinstance(parent, cst.IndentedBlock):
+            for statement in parent.body:
+                if statement is child:
+                    break
+                if (
+                    isinstance(statement, cst.If)
+                    and _always_leaves(statement.body)
+                    and test.search(ctx.code_for(statement.test))
+                ):
+                    return True
+        child, parent = parent, parents.get(parent)
+    return False
+
+
+def _always_leaves(block: cst.BaseSuite) -> bool:
+    """The block ends with ``return`` or ``raise``."""
+    if isinstance(block, cst.IndentedBlock):
+        last = block.body[-1] if block.body else None
+        small = last.body[-1] if isinstance(last, cst.SimpleStatementLine) and last.body else None
+    elif isinstance(block, cst.SimpleStatementSuite):
+        small = block.body[-1] if block.body else None
+    else:
+        small = None
+    return isinstance(small, (cst.Return, cst.Raise))

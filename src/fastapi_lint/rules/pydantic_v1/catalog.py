@@ -371,6 +371,24 @@ DEPRECATED: dict[str, str] = {
     "pydantic.json.pydantic_encoder": "use `pydantic_core.to_jsonable_python`",
     "pydantic.json.custom_pydantic_encoder": "use `@field_serializer`",
     "pydantic.json.timedelta_isoformat": "v2 serializes `timedelta` as ISO 8601 already",
+    # `pydantic._migration.REDIRECT_TO_V1`: served from `pydantic.v1.utils`, with a warning.
+    **{
+        f"pydantic.utils.{name}": "v2 serves it from `pydantic.v1.utils` with a warning; these "
+        "helpers are private in v2"
+        for name in (
+            "deep_update",
+            "GetterDict",
+            "lenient_issubclass",
+            "lenient_isinstance",
+            "is_valid_field",
+            "update_not_none",
+            "import_string",
+            "Representation",
+            "ROOT_KEY",
+            "smart_deepcopy",
+            "sequence_like",
+        )
+    },
 }
 
 # Removed in v2: importing them fails. qualname prefix -> advice.
@@ -384,6 +402,12 @@ REMOVED: dict[str, str] = {
     "pydantic.stricturl": "use `Annotated[AnyUrl, UrlConstraints(...)]`",
     "pydantic.networks.stricturl": "use `Annotated[AnyUrl, UrlConstraints(...)]`",
     "pydantic.NoneStr": "use `Optional[str]`",
+    "pydantic.types.NoneStr": "use `Optional[str]`",
+    "pydantic.types.NoneBytes": "use `Optional[bytes]`",
+    "pydantic.types.StrBytes": "use `Union[str, bytes]`",
+    "pydantic.types.NoneStrBytes": "use `Optional[Union[str, bytes]]`",
+    "pydantic.types.JsonWrapper": "use `pydantic.Json`",
+    "pydantic.fields.is_finalvar_with_default_val": "v2 reads `Final` fields itself",
     "pydantic.NoneBytes": "use `Optional[bytes]`",
     "pydantic.StrBytes": "use `Union[str, bytes]`",
     "pydantic.NoneStrBytes": "use `Optional[Union[str, bytes]]`",
@@ -400,6 +424,45 @@ REMOVED: dict[str, str] = {
     "pydantic.errors.": "raise `ValueError` or `PydanticCustomError` instead",
     "pydantic.utils.": "these helpers are private in v2",
     "pydantic.class_validators.": "use `pydantic.field_validator` / `model_validator`",
+    # The rest of `pydantic._migration.REMOVED_IN_V2` and of the v1 names that Pydantic 2.14
+    # no longer has (each checked by importing it under both versions).
+    "pydantic.SecretField": "subclass `SecretStr` / `SecretBytes`, or use `pydantic.Secret[T]`",
+    "pydantic.types.SecretField": "subclass `SecretStr` / `SecretBytes`, or use `pydantic.Secret[T]`",
+    "pydantic.Protocol": "parse JSON with `Model.model_validate_json()`",
+    "pydantic.compiled": "Pydantic 2 always runs compiled code (pydantic-core)",
+    "pydantic.version.compiled": "Pydantic 2 always runs compiled code (pydantic-core)",
+    "pydantic.config.get_config": "configuration is a `ConfigDict`, merged by inheritance",
+    "pydantic.config.inherit_config": "configuration is a `ConfigDict`, merged by inheritance",
+    "pydantic.config.prepare_config": "configuration is a `ConfigDict`, merged by inheritance",
+    "pydantic.dataclasses.create_pydantic_model_from_dataclass": "use `TypeAdapter(dataclass)`",
+    "pydantic.dataclasses.make_dataclass_validator": "use `TypeAdapter(dataclass)`",
+    "pydantic.dataclasses.set_validation": "use `TypeAdapter(dataclass)`",
+    "pydantic.dataclasses.is_builtin_dataclass": "use `dataclasses.is_dataclass`",
+    "pydantic.main.ModelMetaclass": "the metaclass is private in v2",
+    "pydantic.fields.SHAPE_": "v2 fields have no shape; read the annotation (`FieldInfo.annotation`)",
+    "pydantic.fields.MAPPING_LIKE_SHAPES": "v2 fields have no shape; read `FieldInfo.annotation`",
+    "pydantic.fields.Undefined": "use `pydantic_core.PydanticUndefined`",
+    "pydantic.fields.UndefinedType": "use `pydantic_core.PydanticUndefinedType`",
+    "pydantic.fields.DeferredType": "v2 resolves forward references with `model_rebuild()`",
+    "pydantic.json.": 'use `pydantic_core.to_jsonable_python` or `model_dump(mode="json")`',
+    "pydantic.error_wrappers.": "read `ValidationError.errors()` instead",
+    "pydantic.schema.": "use `Model.model_json_schema()` or `TypeAdapter(T).json_schema()`",
+    "pydantic.validators.": "v2 validates in pydantic-core: `TypeAdapter(T).validate_python(value)`",
+    "pydantic.parse.": "use `Model.model_validate_json()` or `TypeAdapter(T).validate_json()`",
+    "pydantic.decorator.": "use `pydantic.validate_call`",
+    "pydantic.annotated_types.": "use `TypeAdapter(NamedTupleType)` / `TypeAdapter(TypedDictType)`",
+    "pydantic.env_settings.": "settings live in the `pydantic-settings` package",
+    "pydantic.generics.": "subclass `BaseModel` together with `Generic[T]`",
+}
+# v1 modules that Pydantic 2 keeps only as empty stubs (or not at all): `import pydantic.schema`
+# still runs, but nothing it had is there any more. Reported at the `import` statement.
+REMOVED_MODULES: dict[str, str] = {
+    "pydantic.schema": REMOVED["pydantic.schema."],
+    "pydantic.validators": REMOVED["pydantic.validators."],
+    "pydantic.parse": REMOVED["pydantic.parse."],
+    "pydantic.datetime_parse": REMOVED["pydantic.datetime_parse"],
+    "pydantic.typing": REMOVED["pydantic.typing"],
+    "pydantic.annotated_types": REMOVED["pydantic.annotated_types."],
 }
 # Names in modules listed in REMOVED that still exist in v2 (not reported).
 STILL_PUBLIC = frozenset(
@@ -412,6 +475,13 @@ STILL_PUBLIC = frozenset(
         "pydantic.errors.PydanticErrorCodes",
         "pydantic.class_validators.validator",
         "pydantic.class_validators.root_validator",
+        "pydantic.generics.GenericModel",
+        "pydantic.env_settings.BaseSettings",
+        "pydantic.decorator.validate_arguments",
+        "pydantic.error_wrappers.ValidationError",
+        "pydantic.json.pydantic_encoder",
+        "pydantic.json.custom_pydantic_encoder",
+        "pydantic.json.timedelta_isoformat",
     }
 )
 

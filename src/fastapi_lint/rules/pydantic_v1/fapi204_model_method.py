@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import re
-
 from fastapi_lint.context import FileContext, PendingFix
 from fastapi_lint.diagnostics import Applicability
 from fastapi_lint.imports import ImportChanges
@@ -14,7 +12,11 @@ from fastapi_lint.lazy import cst
 from fastapi_lint.project import ModuleReport, Project
 from fastapi_lint.registry import FixAvailability, Rule
 from fastapi_lint.rules.pydantic_v1 import catalog
-from fastapi_lint.rules.pydantic_v1.analysis import analysis, record_model_classes
+from fastapi_lint.rules.pydantic_v1.analysis import (
+    analysis,
+    record_model_classes,
+    under_version_test,
+)
 from fastapi_lint.rules.pydantic_v1.catalog import PYDANTIC_2
 from fastapi_lint.rules.pydantic_v1.facts import FINDING, Finding
 from fastapi_lint.rules.pydantic_v1.hierarchy import (
@@ -28,14 +30,6 @@ from fastapi_lint.rules.pydantic_v1.hierarchy import (
 from fastapi_lint.summary import ModuleSummary
 
 PARSE_OBJ_AS = frozenset({"pydantic.parse_obj_as", "pydantic.tools.parse_obj_as"})
-# The test of an `if` that tells Pydantic versions apart (`if is_v2_model(m):`,
-# `if PYDANTIC_V2:`, `if hasattr(m, "model_dump"):`, `isinstance(m, pydantic.v1.BaseModel)`):
-# code under it is written for each version on purpose, and a v1 call there may be the v1 path.
-_VERSION_TEST = re.compile(
-    r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]*_)?[vV][12](?:_[A-Za-z0-9_]*|[A-Z][A-Za-z0-9_]*)?(?![A-Za-z0-9])"
-    r"|pydantic_version|PYDANTIC_VERSION|VERSION\.startswith"
-    r"|[\"']model_(?:dump|validate|fields|config|construct)[\"']|__fields__"
-)
 
 
 def _plain_type(type_name: str) -> bool:
@@ -98,7 +92,7 @@ class ModelMethod(Rule):
                 reference = ctx.qualname(receiver, frame)
             if reference is None or _plain_type(reference):
                 return
-        if _under_version_test(ctx, site):
+        if under_version_test(ctx, site):
             return
         finding = Finding(
             code=self.code,
@@ -313,46 +307,6 @@ def _explicit_by_alias(
         )
     rename = ctx.replace(attribute.attr, member.replacement)
     return PendingFix.safe(text, rename, ctx.insert_after(call.args[-1].value, ", by_alias=False"))
-
-
-def _under_version_test(ctx: FileContext, node: cst.CSTNode) -> bool:
-    """``node`` is in a branch of an ``if`` (statement or expression) that tests which Pydantic
-    version a model or the environment has, or after such an ``if`` whose body always returns
-    or raises (``if PYDANTIC_V2: return m.model_dump()`` then ``return m.dict()``), within its
-    function."""
-    parents = ctx.walk.parents
-    child, parent = node, parents.get(node)
-    while parent is not None and not isinstance(parent, (cst.FunctionDef, cst.ClassDef)):
-        if (
-            isinstance(parent, (cst.If, cst.IfExp))
-            and child is not parent.test
-            and _VERSION_TEST.search(ctx.code_for(parent.test))
-        ):
-            return True
-        if isinstance(parent, cst.IndentedBlock):
-            for statement in parent.body:
-                if statement is child:
-                    break
-                if (
-                    isinstance(statement, cst.If)
-                    and _always_leaves(statement.body)
-                    and _VERSION_TEST.search(ctx.code_for(statement.test))
-                ):
-                    return True
-        child, parent = parent, parents.get(parent)
-    return False
-
-
-def _always_leaves(block: cst.BaseSuite) -> bool:
-    """The block ends with ``return`` or ``raise``."""
-    if isinstance(block, cst.IndentedBlock):
-        last = block.body[-1] if block.body else None
-        small = last.body[-1] if isinstance(last, cst.SimpleStatementLine) and last.body else None
-    elif isinstance(block, cst.SimpleStatementSuite):
-        small = block.body[-1] if block.body else None
-    else:
-        small = None
-    return isinstance(small, (cst.Return, cst.Raise))
 
 
 def _argument_problem(call: cst.Call, member: catalog.ModelMember) -> str:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi_lint.context import FileContext, PendingFix
 from fastapi_lint.imports import ImportChanges, module_from_import
 from fastapi_lint.inference import dotted_name
@@ -11,10 +13,12 @@ from fastapi_lint.lazy import cst
 from fastapi_lint.registry import FixAvailability, Rule
 from fastapi_lint.rules.pydantic_v1 import catalog
 from fastapi_lint.rules.pydantic_v1.analysis import (
+    PYTHON_OR_PYDANTIC_TEST,
     ROOT_VALIDATOR,
     VALIDATOR,
     Reference,
     analysis,
+    under_version_test,
 )
 from fastapi_lint.rules.pydantic_v1.catalog import PYDANTIC_2
 
@@ -23,10 +27,43 @@ _V1_MESSAGE = (
     "rejects its models, and it does not support Python ≥ 3.14; migrate the code to the v2 API"
 )
 _IMPORTS = "pydantic-v1:from-imports"
+_REMOVED_MODULES = "pydantic-v1:removed-modules"
 _VALIDATE_ARGUMENTS = frozenset(
     {"pydantic.validate_arguments", "pydantic.decorator.validate_arguments"}
 )
 _GENERIC = frozenset({"typing.Generic", "typing_extensions.Generic"})
+
+
+# The name of code that handles v1 models on purpose: `v1_schema`, `create_v1_schema`,
+# `process_v1_params`, `is_v1_model`, `pydantic_v1_compat` (not a bare `v1`: API versions).
+_V1_HANDLER = re.compile(
+    r"(?i)(?:^|_)v1_(?:schema|schemas|model|models|params|fields|types|compat)(?:_|$)"
+    r"|(?:^|_)(?:pydantic|model|models|schema|compat)_v1(?:_|$)"
+)
+
+
+def _report(ctx: FileContext, node: cst.CSTNode, message: str, fix=None) -> None:
+    if not _deliberate(ctx, node):
+        ctx.report(node, message, fix=fix)
+
+
+def _deliberate(ctx: FileContext, node: cst.CSTNode) -> bool:
+    """Code written for both Pydantic versions on purpose: under a test of the Pydantic or
+    Python version (``if has_v1_models:``, ``if sys.version_info >= (3, 14): return``), or in a
+    function, class or module whose name says it handles v1 (``create_v1_schema``,
+    ``v1_schema.py``), such as code that accepts its users' v1 models."""
+    if under_version_test(ctx, node, PYTHON_OR_PYDANTIC_TEST):
+        return True
+    if _V1_HANDLER.search(ctx.module_name.rpartition(".")[2]):
+        return True
+    parent = ctx.walk.parents.get(node)
+    while parent is not None:
+        if isinstance(parent, (cst.FunctionDef, cst.ClassDef)) and _V1_HANDLER.search(
+            parent.name.value
+        ):
+            return True
+        parent = ctx.walk.parents.get(parent)
+    return False
 
 
 def _removed_advice(qualname: str) -> str | None:
@@ -34,7 +71,7 @@ def _removed_advice(qualname: str) -> str | None:
         return None
     for prefix, advice in catalog.REMOVED.items():
         if qualname == prefix or (
-            qualname.startswith(prefix) and prefix.endswith((".", "Constrained"))
+            qualname.startswith(prefix) and prefix.endswith((".", "Constrained", "SHAPE_"))
         ):
             return advice
         if qualname.startswith(prefix + "."):
@@ -53,7 +90,15 @@ class V1Import(Rule):
         for alias in node.names:
             name = dotted_name(alias.name) or ""
             if name == "pydantic.v1" or name.startswith("pydantic.v1."):
-                ctx.report(alias, _V1_MESSAGE)
+                _report(ctx, alias, _V1_MESSAGE)
+            elif name in catalog.REMOVED_MODULES:
+                ctx.state.setdefault(_REMOVED_MODULES, set()).add(name)
+                _report(
+                    ctx,
+                    alias,
+                    f"`{name}` is Pydantic v1: v2 keeps nothing of it, every name it had fails; "
+                    f"{catalog.REMOVED_MODULES[name]}",
+                )
 
     def visit_Attribute(self, node: cst.Attribute, ctx: FileContext) -> None:
         parent = ctx.parent
@@ -68,8 +113,10 @@ class V1Import(Rule):
         if qualname is None or not qualname.startswith("pydantic."):
             return
         if qualname.startswith("pydantic.v1."):
-            ctx.report(node, _V1_MESSAGE)
+            _report(ctx, node, _V1_MESSAGE)
             return
+        if qualname.rpartition(".")[0] in ctx.state.get(_REMOVED_MODULES, ()):
+            return  # reported at its `import` statement
         moved = catalog.MOVED.get(qualname)
         if moved is not None and moved.name == qualname.rpartition(".")[2]:
             imports = ImportChanges(ctx, catalog.ADDED_NAMES)
@@ -80,11 +127,13 @@ class V1Import(Rule):
                 fix = PendingFix.safe(
                     f"Replace with `{spelled}`", ctx.replace(node, spelled), *edits
                 )
-            ctx.report(node, self._moved_message(qualname, moved), fix=fix)
+            _report(ctx, node, self._moved_message(qualname, moved), fix=fix)
             return
         advice = catalog.DEPRECATED.get(qualname) or _removed_advice(qualname)
         if advice is not None:
-            ctx.report(node, f"`{qualname}` is Pydantic v1 API, gone or deprecated in v2: {advice}")
+            _report(
+                ctx, node, f"`{qualname}` is Pydantic v1 API, gone or deprecated in v2: {advice}"
+            )
 
     def end_file(self, ctx: FileContext) -> None:
         shared = analysis(ctx)
@@ -96,7 +145,7 @@ class V1Import(Rule):
                 continue
             if isinstance(node.names, cst.ImportStar):
                 if module.startswith("pydantic.v1"):
-                    ctx.report(node, _V1_MESSAGE)
+                    _report(ctx, node, _V1_MESSAGE)
                 continue
             for alias in node.names:
                 name = dotted_name(alias.name) or ""
@@ -114,33 +163,35 @@ class V1Import(Rule):
             or module.startswith("pydantic.v1.")
             or qualname == "pydantic.v1"
         ):
-            ctx.report(alias, _V1_MESSAGE)
+            _report(ctx, alias, _V1_MESSAGE)
             return
         moved = catalog.MOVED.get(qualname)
         if moved is not None:
             message = self._moved_message(qualname, moved)
             problem = _self_parameter(ctx, shared, alias) if qualname in _VALIDATE_ARGUMENTS else ""
             if problem:
-                ctx.report(alias, f"{message}; no automatic fix: {problem}")
+                _report(ctx, alias, f"{message}; no automatic fix: {problem}")
                 return
             fix = self._move(ctx, shared, node, alias, qualname, moved)
             if fix is not None and moved.unsafe:
                 message += f" (the fix is unsafe: {moved.unsafe})"
-            ctx.report(alias, message, fix=fix)
+            _report(ctx, alias, message, fix=fix)
             return
         if qualname in catalog.MIGRATED_AT_USE:
             self._migrated_at_use(ctx, shared, alias, qualname)
             return
         advice = catalog.DEPRECATED.get(qualname)
         if advice is not None:
-            ctx.report(
+            _report(
+                ctx,
                 alias,
                 f"`{qualname}` is deprecated in Pydantic v2 (removed in v3): {advice}",
             )
             return
         advice = _removed_advice(qualname)
         if advice is not None:
-            ctx.report(
+            _report(
+                ctx,
                 alias,
                 f"`{qualname}` no longer exists in Pydantic v2: importing it fails; {advice}",
             )
@@ -214,7 +265,8 @@ class V1Import(Rule):
         if uses is None or (uses and all(_handled_use(ctx, use, qualname) for use in uses)):
             return  # the uses are reported (and fixed) by `owner`
         if uses:
-            ctx.report(
+            _report(
+                ctx,
                 alias,
                 f"`{qualname}` is deprecated in Pydantic v2 and used here in a way {owner} "
                 "cannot rewrite; migrate these uses by hand",
@@ -233,7 +285,8 @@ class V1Import(Rule):
             edits = imports.edits()
             if edits is not None:
                 fix = PendingFix.safe(f"Remove the unused import of `{local}`", *edits)
-        ctx.report(
+        _report(
+            ctx,
             alias,
             f"`{qualname}` is Pydantic v1 API and nothing here uses it any more; remove the import",
             fix=fix,
