@@ -20,6 +20,7 @@ from fastapi_lint.summary import ModuleSummary, Span, fact_type
 
 FACTORY = "fapi106-factory"
 BARE_COMMIT = "fapi106-bare-commit"
+OVERRIDE = "fapi106-override"
 
 
 @fact_type(FACTORY)
@@ -40,6 +41,15 @@ class BareCommit:
     span: Span
 
 
+@fact_type(OVERRIDE)
+@dataclass(slots=True)
+class PerSessionOverride:
+    """`maker(expire_on_commit=False)`, `maker.configure(expire_on_commit=False)`: the project
+    chooses the setting where it makes sessions."""
+
+    span: Span
+
+
 class AsyncSessionExpiresOnCommit(Rule):
     code = "FAPI106"
     name = "async-session-expires-on-commit"
@@ -53,15 +63,21 @@ class AsyncSessionExpiresOnCommit(Rule):
         if is_example_module(ctx):
             return
         target = ctx.call_target(node, ctx.frame)
+        setting = keyword_argument(node, "expire_on_commit")
+        if (
+            setting is not None
+            and target not in SYNC_SESSION_FACTORIES
+            and target not in ASYNC_SESSION_FACTORIES
+        ):
+            ctx.summary.add_fact(OVERRIDE, PerSessionOverride(ctx.lazy_span(node)))
+            return
         if target in SYNC_SESSION_FACTORIES:
             class_ = keyword_argument(node, "class_")
             if class_ is None or ctx.qualname(class_, ctx.frame) not in ASYNC_SESSION_TYPES:
                 return
         elif target not in ASYNC_SESSION_FACTORIES:
             return
-        if keyword_argument(node, "expire_on_commit") is not None or any(
-            arg.star for arg in node.args
-        ):
+        if setting is not None or any(arg.star for arg in node.args):
             return
         record = ExpiringFactory(ctx.code_for(node.func), ctx.lazy_span(node))
         if node.args:
@@ -113,6 +129,8 @@ class AsyncSessionExpiresOnCommit(Rule):
     def end_file(self, ctx: FileContext) -> None:
         for function, events in ctx.state.get("FAPI106", {}).items():
             for index, (method, call) in enumerate(events):
+                if method == "commit" and _is_last(ctx, call):
+                    continue  # nothing of the function runs after it: nothing read expired
                 if method == "commit" and all(m != "refresh" for m, _ in events[index + 1 :]):
                     ctx.summary.add_fact(BARE_COMMIT, BareCommit(function, ctx.lazy_span(call)))
                     break
@@ -121,6 +139,8 @@ class AsyncSessionExpiresOnCommit(Rule):
         factories = [r for r in module.facts.get(FACTORY, ()) if isinstance(r, ExpiringFactory)]
         if not factories:
             return
+        if next(project.facts(OVERRIDE), None) is not None:
+            return  # the project sets `expire_on_commit` where it makes its sessions
         bare = next(
             (record for _, record in project.facts(BARE_COMMIT) if isinstance(record, BareCommit)),
             None,
@@ -139,3 +159,22 @@ class AsyncSessionExpiresOnCommit(Rule):
                 "refresh); pass `expire_on_commit=False`",
                 fix=record.fix,
             )
+
+
+def _is_last(ctx: FileContext, node: cst.CSTNode) -> bool:
+    """Whether nothing of the enclosing function runs after ``node``'s statement: it ends every
+    block around it (an `if` branch ends where the `if` does), and no loop repeats it."""
+    current: cst.CSTNode = node
+    while True:
+        parent = ctx.parent_of(current)
+        if parent is None:
+            return False
+        if isinstance(parent, (cst.FunctionDef, cst.Lambda)):
+            return True
+        if isinstance(parent, (cst.For, cst.While)):
+            return False
+        if isinstance(parent, cst.IndentedBlock) and parent.body[-1] is not current:
+            return False
+        if isinstance(parent, cst.SimpleStatementLine) and parent.body[-1] is not current:
+            return False
+        current = parent
