@@ -871,6 +871,9 @@ def test_show_settings_prints_the_resolved_settings(tmp_path: Path) -> None:
         "FAPI103",
         "FAPI104",
         "FAPI105",
+        "FAPI106",
+        "FAPI108",
+        "FAPI109",
         "FAPI301",
     ]
     assert json.loads(lines["unfixable"]) == ["FAPI101", "FAPI102"]
