@@ -431,6 +431,19 @@ def catalog_from(ctx) -> Catalog:
     )
 
 
+def event_loop_call(node, ctx) -> tuple[str, BlockingApi] | None:
+    """(qualified target, catalog row) of a call made where the event loop runs it; None for
+    any other call. FAPI101 and FAPI105 split the rows by category."""
+    frame = ctx.frame
+    if frame is None or not frame.on_event_loop:
+        return None
+    target = ctx.call_target(node, frame)
+    if target is None:
+        return None
+    api = catalog_from(ctx).match(target)
+    return None if api is None else (target, api)
+
+
 def catalog_for_project(project) -> Catalog:
     """The catalog of a project pass (the run's settings; built-in rows without them)."""
     settings = project.settings

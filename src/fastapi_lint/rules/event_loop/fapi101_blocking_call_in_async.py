@@ -12,7 +12,7 @@ from fastapi_lint.rules.event_loop.catalog import (
     SLEEP,
     BlockingApi,
     catalog_for_project,
-    catalog_from,
+    event_loop_call,
 )
 
 # Sockets can be switched to non-blocking mode, where these methods never wait.
@@ -68,15 +68,11 @@ class BlockingCallInAsync(Rule):
     fix_availability = FixAvailability.SOMETIMES
 
     def visit_Call(self, node: cst.Call, ctx: FileContext) -> None:
-        frame = ctx.frame
-        if frame is None or not frame.on_event_loop:
-            return
-        target = ctx.call_target(node, frame)
-        if target is None:
-            return
-        api = catalog_from(ctx).match(target)
-        if api is None or api.category is METADATA:
+        found = event_loop_call(node, ctx)
+        if found is None or found[1].category is METADATA:
             return  # metadata calls: FAPI105
+        target, api = found
+        frame = ctx.frame
         if target.startswith(NON_BLOCKING_CAPABLE) and uses_non_blocking_socket(node, ctx):
             return
         function = frame.enclosing_function

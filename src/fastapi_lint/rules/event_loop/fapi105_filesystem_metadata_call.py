@@ -12,7 +12,7 @@ from fastapi_lint.lazy import cst
 from fastapi_lint.registry import FixAvailability, Rule
 from fastapi_lint.rules.event_loop import contexts
 from fastapi_lint.rules.event_loop import fixes as event_loop_fixes
-from fastapi_lint.rules.event_loop.catalog import METADATA, catalog_from
+from fastapi_lint.rules.event_loop.catalog import METADATA, event_loop_call
 
 
 def _message(target: str, where: str) -> str:
@@ -35,15 +35,11 @@ class FilesystemMetadataCall(Rule):
     opt_in = True
 
     def visit_Call(self, node: cst.Call, ctx: FileContext) -> None:
+        found = event_loop_call(node, ctx)
+        if found is None or found[1].category is not METADATA:
+            return
+        target = found[0]
         frame = ctx.frame
-        if frame is None or not frame.on_event_loop:
-            return
-        target = ctx.call_target(node, frame)
-        if target is None:
-            return
-        api = catalog_from(ctx).match(target)
-        if api is None or api.category is not METADATA:
-            return
         function = frame.enclosing_function
         assert function is not None
         ctx.report(
