@@ -268,8 +268,8 @@ def measure(
 def in_process(root: Path, target: Path, text: bytes, runs: int, profile: bool) -> list[float]:
     """The work after the imports: settings, rules, cache, parse and check, fix loop."""
     os.chdir(root)
-    from fastapi_lint.runner import Runner, RunOptions
-    from fastapi_lint.settings import load_settings
+    from fastapi_lint.config.settings import load_settings
+    from fastapi_lint.engine.runner import Runner, RunOptions
 
     def once() -> None:
         settings = load_settings(target.parent)
@@ -359,12 +359,12 @@ def server_fix_all(root: Path, target: Path, runs: int) -> list[float]:
 IMPORTS = (
     "import gc\n"
     "gc.disable()\n"  # as the console script does
-    "import fastapi_lint.cli, fastapi_lint.runner, fastapi_lint.settings, libcst\n"
-    "from fastapi_lint.registry import load_rules\n"
+    "import fastapi_lint.app.cli, fastapi_lint.engine.runner, fastapi_lint.config.settings, libcst\n"
+    "from fastapi_lint.lint.rule import load_rules\n"
     "load_rules()"
 )
 WITH_DATACLASS_CACHE = (
-    "from fastapi_lint.dataclass_cache import compiled_dataclass_methods\n"
+    "from fastapi_lint.core.dataclass_cache import compiled_dataclass_methods\n"
     "with compiled_dataclass_methods():"
 )
 

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi_lint.diagnostics import Diagnostic
-from fastapi_lint.registry import select_rules
-from fastapi_lint.runner import Runner, RunOptions
-from fastapi_lint.settings import Settings, load_settings
+from fastapi_lint.config.settings import Settings, load_settings
+from fastapi_lint.core.diagnostics import Diagnostic
+from fastapi_lint.engine.runner import Runner, RunOptions
+from fastapi_lint.lint.rule import select_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from fastapi_lint.cli import main
-from fastapi_lint.noqa import add_noqa, parse_noqa
+from fastapi_lint.app.cli import main
+from fastapi_lint.core.noqa import add_noqa, parse_noqa
 
 LEGACY = """\
 import time

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from fastapi_lint.cli import main
+from fastapi_lint.app.cli import main
 
 BLOCKING = """\
 import time
@@ -179,7 +179,7 @@ def test_style_rules_are_opt_in(tmp_path: Path, args, config, expected) -> None:
 
 
 def test_opt_in_rules_are_the_style_rules_and_metadata_syscalls() -> None:
-    from fastapi_lint.registry import opt_in_codes, select_rules
+    from fastapi_lint.lint.rule import opt_in_codes, select_rules
 
     assert opt_in_codes() == ["FAPI105", "FAPI410", "FAPI411"]
     default = {rule.code for rule in select_rules(None, [])}
@@ -511,7 +511,7 @@ def test_every_output_format_has_a_renderer_and_is_accepted_in_the_configuration
     tmp_path: Path,
 ) -> None:
     from fastapi_lint import OUTPUT_FORMATS
-    from fastapi_lint.report import FORMATS, renderer
+    from fastapi_lint.app.report import FORMATS, renderer
 
     assert tuple(FORMATS) == OUTPUT_FORMATS
     for name in OUTPUT_FORMATS:
@@ -599,7 +599,7 @@ def test_cache_is_used_and_tagged(tmp_path: Path) -> None:
 
 
 def test_corrupt_tampered_or_hostile_cache_is_ignored(tmp_path: Path) -> None:
-    from fastapi_lint.cache import write_signed
+    from fastapi_lint.engine.result_cache import write_signed
 
     project = make_project(tmp_path, {"app.py": BLOCKING})
     runner = CliRunner()
@@ -674,7 +674,7 @@ def test_console_script_subprocess(tmp_path: Path) -> None:
 
 def test_version_does_not_import_libcst() -> None:
     code = (
-        "import sys; from fastapi_lint.cli import main\n"
+        "import sys; from fastapi_lint.app.cli import main\n"
         "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
         "assert 'libcst' not in sys.modules, 'libcst imported'\n"
         "assert 'pydantic' not in sys.modules, 'pydantic imported'\n"

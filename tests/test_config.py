@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import fastapi_lint.settings
-from fastapi_lint.cli import main
+import fastapi_lint.config.settings
+from fastapi_lint.app.cli import main
 
 CLEAN = "x = 1\n"
 
@@ -118,7 +118,7 @@ def test_unreadable_configuration(tmp_path: Path, monkeypatch) -> None:
             raise PermissionError(13, "Permission denied", str(self))
         return real_read_text(self, *args, **kwargs)
 
-    monkeypatch.setattr(fastapi_lint.settings.Path, "read_text", refuse)
+    monkeypatch.setattr(fastapi_lint.config.settings.Path, "read_text", refuse)
     assert_one_error(run(tmp_path), "cannot read configuration: Permission denied")
 
 
@@ -184,7 +184,7 @@ def test_a_pyproject_without_our_table_is_not_an_error(tmp_path: Path) -> None:
     ],
 )
 def test_requires_python_lower_bound(specifier: str, expected) -> None:
-    assert fastapi_lint.settings.python_lower_bound(specifier) == expected
+    assert fastapi_lint.config.settings.python_lower_bound(specifier) == expected
 
 
 def _target(project: Path, *args: str) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from fastapi_lint.fixes import compiles
+from fastapi_lint.core.apply_fixes import compiles
 
 pytestmark = pytest.mark.corpus
 

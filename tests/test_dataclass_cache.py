@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from fastapi_lint import dataclass_cache
-from fastapi_lint.dataclass_cache import cache_file, compiled_dataclass_methods
+from fastapi_lint.core import dataclass_cache
+from fastapi_lint.core.dataclass_cache import cache_file, compiled_dataclass_methods
 
 # Every kind of generated method: __init__ with defaults and factories, __repr__, __eq__, order,
 # __hash__, frozen __setattr__/__delattr__, slots, keyword-only fields, __post_init__.
@@ -252,7 +252,7 @@ def test_the_file_sits_with_the_bytecode(monkeypatch: pytest.MonkeyPatch, tmp_pa
             sys.executable,
             "-O",
             "-c",
-            "from fastapi_lint.dataclass_cache import cache_file\nprint(cache_file().name)",
+            "from fastapi_lint.core.dataclass_cache import cache_file\nprint(cache_file().name)",
         ],
         capture_output=True,
         text=True,
@@ -269,7 +269,7 @@ _LIBCST_METHODS = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from fastapi_lint.dataclass_cache import compiled_dataclass_methods
+    from fastapi_lint.core.dataclass_cache import compiled_dataclass_methods
     mode, path = sys.argv[1], Path(sys.argv[2])
     if mode == "plain":
         import libcst

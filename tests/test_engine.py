@@ -7,12 +7,12 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from fastapi_lint.diagnostics import Applicability, Diagnostic, Edit, Fix
-from fastapi_lint.fixes import apply_fixes
-from fastapi_lint.inference import Resolver
-from fastapi_lint.noqa import parse_noqa
-from fastapi_lint.positions import LineIndex, NodeSpans
-from fastapi_lint.walk import walk_module
+from fastapi_lint.analysis.inference import Resolver
+from fastapi_lint.analysis.positions import LineIndex, NodeSpans
+from fastapi_lint.analysis.walk import walk_module
+from fastapi_lint.core.apply_fixes import apply_fixes
+from fastapi_lint.core.diagnostics import Applicability, Diagnostic, Edit, Fix
+from fastapi_lint.core.noqa import parse_noqa
 
 FASTAPI_DIR = Path(__import__("fastapi").__file__).parent
 

@@ -85,8 +85,8 @@ def test_cached_summaries_give_the_same_project_findings(tmp_path: Path) -> None
 
     from harness import settings_for
 
-    from fastapi_lint.registry import select_rules
-    from fastapi_lint.runner import Runner, RunOptions
+    from fastapi_lint.engine.runner import Runner, RunOptions
+    from fastapi_lint.lint.rule import select_rules
 
     project = tmp_path / "shop"
     shutil.copytree(FIXTURES / "rules" / "FAPI102" / "shop", project)
@@ -114,8 +114,8 @@ def test_cache_hits_survive_a_second_save(tmp_path: Path) -> None:
 
     from harness import settings_for
 
-    from fastapi_lint.registry import select_rules
-    from fastapi_lint.runner import Runner, RunOptions
+    from fastapi_lint.engine.runner import Runner, RunOptions
+    from fastapi_lint.lint.rule import select_rules
 
     project = tmp_path / "shop"
     shutil.copytree(FIXTURES / "rules" / "FAPI102" / "shop", project)
@@ -136,8 +136,8 @@ def test_project_findings_are_the_same_with_and_without_early_positions(tmp_path
 
     from harness import settings_for
 
-    from fastapi_lint.registry import select_rules
-    from fastapi_lint.runner import Runner, RunOptions
+    from fastapi_lint.engine.runner import Runner, RunOptions
+    from fastapi_lint.lint.rule import select_rules
 
     project = tmp_path / "shop"
     shutil.copytree(FIXTURES / "rules" / "FAPI102" / "shop", project)
@@ -236,7 +236,7 @@ def test_one_root_cause_is_reported_once(tmp_path: Path) -> None:
 
     from click.testing import CliRunner
 
-    from fastapi_lint.cli import main
+    from fastapi_lint.app.cli import main
 
     project = _write(
         tmp_path,

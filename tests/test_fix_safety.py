@@ -19,13 +19,13 @@ import libcst as cst
 import pytest
 from harness import FIXTURES, run, settings_for
 
-import fastapi_lint.runner
-import fastapi_lint.source
-from fastapi_lint.context import PendingFix
-from fastapi_lint.fixes import compiles
-from fastapi_lint.registry import FixAvailability, Rule, all_rules, rule_by_code
-from fastapi_lint.runner import Runner, RunOptions
-from fastapi_lint.source import WriteConflictError, read_source, write_source
+import fastapi_lint.core.source
+import fastapi_lint.engine.runner
+from fastapi_lint.core.apply_fixes import compiles
+from fastapi_lint.core.source import WriteConflictError, read_source, write_source
+from fastapi_lint.engine.runner import Runner, RunOptions
+from fastapi_lint.lint.context import PendingFix
+from fastapi_lint.lint.rule import FixAvailability, Rule, all_rules, rule_by_code
 
 RULE_FIXTURES = FIXTURES / "rules"
 FIXABLE = sorted(r.code for r in all_rules() if r.fix_availability is not FixAvailability.NONE)
@@ -188,13 +188,13 @@ def test_a_file_changed_while_its_fixes_were_computed_is_not_overwritten(
 ) -> None:
     path = _project(tmp_path)
     edited = BLOCKING.replace("sleep(1)", "sleep(2)")  # same size, different bytes
-    real_write = fastapi_lint.runner.write_source
+    real_write = fastapi_lint.engine.runner.write_source
 
     def edit_then_write(target, original, text):
         path.write_text(edited)  # just before the write: the last moment to notice
         return real_write(target, original, text)
 
-    monkeypatch.setattr(fastapi_lint.runner, "write_source", edit_then_write)
+    monkeypatch.setattr(fastapi_lint.engine.runner, "write_source", edit_then_write)
     result = run(tmp_path, fix=True, diff=False)
     assert path.read_text() == edited
     assert _fapi002(result) == [
@@ -231,7 +231,7 @@ def test_a_failing_write_leaves_the_original_and_no_temporary_file(
     def fail(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(fastapi_lint.source.os, failing, fail)
+    monkeypatch.setattr(fastapi_lint.core.source.os, failing, fail)
     result = run(tmp_path, fix=True, diff=False)
     monkeypatch.undo()
     assert path.read_text() == BLOCKING
@@ -254,7 +254,7 @@ def test_writes_are_atomic(tmp_path: Path, monkeypatch) -> None:
         seen.append(source)
         real_replace(source, destination)
 
-    monkeypatch.setattr(fastapi_lint.source.os, "replace", checking_replace)
+    monkeypatch.setattr(fastapi_lint.core.source.os, "replace", checking_replace)
     run(tmp_path, fix=True, diff=False)
     assert seen and path.read_text() == FIXED
 

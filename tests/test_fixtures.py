@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from harness import FIXTURES, SELECT_HEADER, expected_findings, findings, run, snapshot_text
 
-from fastapi_lint.fixes import compiles
-from fastapi_lint.registry import all_rules
+from fastapi_lint.core.apply_fixes import compiles
+from fastapi_lint.lint.rule import all_rules
 
 RULE_FIXTURES = FIXTURES / "rules"
 

@@ -19,7 +19,7 @@ from harness import FIXTURES, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fastapi_lint.fixes import compiles
+from fastapi_lint.core.apply_fixes import compiles
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 FUZZ = settings(

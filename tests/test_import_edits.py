@@ -8,11 +8,11 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from fastapi_lint.checker import FileChecker
-from fastapi_lint.diagnostics import Diagnostic, Fix
-from fastapi_lint.fixes import apply_fixes
-from fastapi_lint.imports import ImportChanges, from_import_edits, member_order
-from fastapi_lint.settings import Settings
+from fastapi_lint.config.settings import Settings
+from fastapi_lint.core.apply_fixes import apply_fixes
+from fastapi_lint.core.diagnostics import Diagnostic, Fix
+from fastapi_lint.engine.checker import FileChecker
+from fastapi_lint.lint.importer import ImportChanges, from_import_edits, member_order
 
 
 def _context(text: str, module: str = "app.models"):

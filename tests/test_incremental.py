@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from test_project_context import DEPS  # an async dependency that blocks
 
-from fastapi_lint.registry import select_rules
-from fastapi_lint.runner import Runner, RunOptions, Shortcut
-from fastapi_lint.settings import load_settings
+from fastapi_lint.config.settings import load_settings
+from fastapi_lint.engine.runner import Runner, RunOptions, Shortcut
+from fastapi_lint.lint.rule import select_rules
 
 HELPERS = """\
 import time
@@ -193,9 +193,9 @@ def test_runs_on_different_named_files_do_not_share_findings(project: Path) -> N
 def test_an_entry_written_since_by_another_run_is_not_trusted(project: Path) -> None:
     """The editor (or a run on other files) may have cached a changed file's new content
     after the last full run: the snapshot's findings are not for that content."""
-    from fastapi_lint.cache import ResultCache
-    from fastapi_lint.discovery import SourcePath
-    from fastapi_lint.runner import check_bytes
+    from fastapi_lint.engine.discovery import SourcePath
+    from fastapi_lint.engine.result_cache import ResultCache
+    from fastapi_lint.engine.runner import check_bytes
 
     edit(project, "app/helpers.py", "    time.sleep(1)  # a slow legacy client\n", "")
     settings = load_settings(project)
@@ -271,10 +271,10 @@ def test_fresh_files_are_cached_by_content_whichever_process_writes_them(
     whether the main process or a worker writes it."""
     import json
 
-    from fastapi_lint.cache import read_signed
-    from fastapi_lint.registry import select_rules
-    from fastapi_lint.runner import PARALLEL_THRESHOLD, Runner, RunOptions
-    from fastapi_lint.settings import load_settings
+    from fastapi_lint.config.settings import load_settings
+    from fastapi_lint.engine.result_cache import read_signed
+    from fastapi_lint.engine.runner import PARALLEL_THRESHOLD, Runner, RunOptions
+    from fastapi_lint.lint.rule import select_rules
 
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
     for index in range(PARALLEL_THRESHOLD + 3):

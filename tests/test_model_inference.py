@@ -9,8 +9,8 @@ from pathlib import Path
 import libcst as cst
 from harness import run
 
-from fastapi_lint.inference import Resolver
-from fastapi_lint.walk import walk_module
+from fastapi_lint.analysis.inference import Resolver
+from fastapi_lint.analysis.walk import walk_module
 
 SOURCE = """
 from typing import List, Optional, Sequence, Type
@@ -103,7 +103,7 @@ def test_value_types_settle_across_modules(tmp_path: Path) -> None:
     )
     (tmp_path / "app" / "__init__.py").write_text("from app.models import User as U\n")
     result = run(tmp_path, ["FAPI204"])
-    from fastapi_lint.project import Project
+    from fastapi_lint.project.index import Project
 
     project = Project(o.result.summary for o in result.outcomes)
     assert project.settle_type("app.crud.get_user") == "app.models.User"

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from fastapi_lint.cli import main
-from fastapi_lint.project import ModuleReport, Project
-from fastapi_lint.registry import Rule, rule_by_code, select_rules
-from fastapi_lint.runner import Runner, RunOptions
-from fastapi_lint.settings import load_settings
-from fastapi_lint.summary import ModuleSummary, Span
+from fastapi_lint.analysis.module_summary import ModuleSummary, Span
+from fastapi_lint.app.cli import main
+from fastapi_lint.config.settings import load_settings
+from fastapi_lint.engine.runner import Runner, RunOptions
+from fastapi_lint.lint.rule import Rule, rule_by_code, select_rules
+from fastapi_lint.project.index import ModuleReport, Project
 
 DEPS = """\
 import time
@@ -219,8 +219,8 @@ def test_a_sync_helper_in_an_unnamed_module_makes_the_route_call_blocking(tmp_pa
 def test_modules_of_a_stdin_run_are_found_under_the_import_roots(tmp_path: Path) -> None:
     """The editor's single-file run looks up the modules it needs by name (it never lists
     the project): the same files, under the same names, as the project's discovery."""
-    from fastapi_lint.discovery import discover
-    from fastapi_lint.runner import _ModuleFiles
+    from fastapi_lint.engine.discovery import discover
+    from fastapi_lint.engine.runner import _ModuleFiles
 
     project = make_project(
         tmp_path,
@@ -253,7 +253,7 @@ def test_the_project_pass_reports_when_position_rounds_run_out(
     released one and crashed), and -v says that positions fell back."""
     from harness import FIXTURES, run
 
-    import fastapi_lint.runner as runner_module
+    import fastapi_lint.engine.runner as runner_module
 
     shop = FIXTURES / "rules" / "FAPI102" / "shop"
     expected = sorted((o.source.display, d.code) for o, d in run(shop, ["FAPI102"]).diagnostics)

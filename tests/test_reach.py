@@ -6,7 +6,7 @@ from pathlib import Path
 
 from test_project_context import make_project, run
 
-from fastapi_lint.reach import imported_modules
+from fastapi_lint.engine.reach import imported_modules
 
 
 def test_import_statements_are_read_without_parsing() -> None:
@@ -98,9 +98,9 @@ def test_only_what_the_named_files_reach_and_the_apps_that_mount_them_is_parsed(
 def test_a_package_brings_only_the_names_asked_of_it(tmp_path: Path) -> None:
     """`from models import User` and `import models; models.orders.Order` need the modules that
     give those names, not every module the package's __init__ imports."""
-    from fastapi_lint.discovery import discover
-    from fastapi_lint.reach import reachable_context
-    from fastapi_lint.settings import load_settings
+    from fastapi_lint.config.settings import load_settings
+    from fastapi_lint.engine.discovery import discover
+    from fastapi_lint.engine.reach import reachable_context
 
     files = {
         "models/__init__.py": "".join(f"from .m{i} import M{i}\n" for i in range(20))

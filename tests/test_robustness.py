@@ -21,14 +21,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import fastapi_lint.source
-from fastapi_lint.cli import main
-from fastapi_lint.limits import (
+import fastapi_lint.core.source
+from fastapi_lint.analysis.limits import (
     DEEP_STACK,
     MAX_BRACKET_DEPTH,
     MAX_TREE_DEPTH,
     nesting_problem,
 )
+from fastapi_lint.app.cli import main
 
 BLOCKING = """\
 import time
@@ -434,7 +434,7 @@ def test_permission_denied_is_fapi002_and_exit_2(tmp_path: Path, monkeypatch) ->
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(fastapi_lint.source, "open", guarded_open, raising=False)
+    monkeypatch.setattr(fastapi_lint.core.source, "open", guarded_open, raising=False)
     code, findings, _ = lint(tmp_path)
     assert code == 2
     assert [f[:4] for f in findings] == [

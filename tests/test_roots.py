@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from harness import EXPECTATION, FIXTURES
 
-from fastapi_lint.cli import main
-from fastapi_lint.roots import PackageRoots, declared_roots
+from fastapi_lint.app.cli import main
+from fastapi_lint.project.roots import PackageRoots, declared_roots
 
 CASES = FIXTURES / "projects" / "roots"
 

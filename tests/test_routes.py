@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from harness import run
 
-from fastapi_lint.literals import NOT_LITERAL
-from fastapi_lint.project import Project
-from fastapi_lint.routes import (
+from fastapi_lint.analysis.literals import NOT_LITERAL
+from fastapi_lint.project.index import Project
+from fastapi_lint.project.routes import (
     covers,
     dependency_closure,
     normalized,

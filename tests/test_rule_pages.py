@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 from harness import ROOT, check_text
 
-from fastapi_lint.cli import main
-from fastapi_lint.docs import REQUIRED_HEADINGS, code_blocks, page_sections, rule_page
-from fastapi_lint.registry import all_rules
+from fastapi_lint.app.cli import main
+from fastapi_lint.app.docs import REQUIRED_HEADINGS, code_blocks, page_sections, rule_page
+from fastapi_lint.lint.rule import all_rules
 
 RULES = all_rules()
 
@@ -93,8 +93,10 @@ def test_unknown_rule_exits_2() -> None:
 
 
 def test_readme_rule_table_is_current() -> None:
-    from fastapi_lint.docs import TABLE_END, TABLE_START, rules_table
+    from fastapi_lint.app.docs import TABLE_END, TABLE_START, rules_table
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split(TABLE_START, 1)[1].split(TABLE_END, 1)[0].strip()
-    assert table == rules_table(), "run `uv run python -m fastapi_lint.docs` to refresh README.md"
+    assert table == rules_table(), (
+        "run `uv run python -m fastapi_lint.app.docs` to refresh README.md"
+    )

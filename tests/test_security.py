@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from fastapi_lint.cli import main
+from fastapi_lint.app.cli import main
 
 BLOCKING = """\
 import time
@@ -65,7 +65,7 @@ AUDIT = textwrap.dedent(
                 log.write(f"import {args[0]}\\n")
 
     sys.addaudithook(hook)
-    from fastapi_lint.cli import main
+    from fastapi_lint.app.cli import main
     main(sys.argv[4:])
     """
 )
@@ -193,7 +193,7 @@ def _tamper(project: Path, change) -> None:
     """Apply ``change`` to the cached results (seen as ``{"files": {path: entry}}``) and store
     them again *correctly signed*: what a cache written by a buggy or hostile tool holding this
     user's key would contain. The last-run snapshot is removed so that entries are read."""
-    from fastapi_lint.cache import ResultCache, write_signed
+    from fastapi_lint.engine.result_cache import ResultCache, write_signed
 
     cache_dir = project / ".fastapi_lint_cache"
     for snapshot in cache_dir.glob("run-*.json"):

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
-from fastapi_lint.cli import main
+from fastapi_lint.app.cli import main
 
 BLOCKING = """\
 import time
@@ -593,9 +593,9 @@ def test_workspace_gets_pending_positions_of_cached_modules(tmp_path) -> None:
 
     from click.testing import CliRunner
 
-    from fastapi_lint.cli import main as cli_main
-    from fastapi_lint.settings import load_settings
-    from fastapi_lint.workspace import WarmProject
+    from fastapi_lint.app.cli import main as cli_main
+    from fastapi_lint.app.lsp.workspace import WarmProject
+    from fastapi_lint.config.settings import load_settings
 
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "__init__.py").write_text("")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from fastapi_lint.cli import main
+from fastapi_lint.app.cli import main
 
 SERVICE = "import requests\n\n\ndef charge(token):\n    return requests.post('https://pay.example.com', json={'t': token})\n"
 ROUTE = (
@@ -47,7 +47,7 @@ def _run_in_subprocess(project: Path, code: str) -> subprocess.CompletedProcess:
 def test_cached_run_imports_neither_libcst_nor_pydantic(tmp_path: Path) -> None:
     project = _project(tmp_path)
     code = (
-        "import sys\nfrom fastapi_lint.cli import main\n"
+        "import sys\nfrom fastapi_lint.app.cli import main\n"
         "try:\n    main(['check', '-q', '.'])\nexcept SystemExit:\n    pass\n"
         "print('libcst' in sys.modules, 'pydantic' in sys.modules, 'hashlib' in sys.modules)\n"
     )
@@ -55,7 +55,7 @@ def test_cached_run_imports_neither_libcst_nor_pydantic(tmp_path: Path) -> None:
     assert first.stdout.strip().endswith(("True True True", "True True False")), first.stderr
     second = _run_in_subprocess(project, code)
     assert "FAPI102" in second.stdout
-    # hashlib loads OpenSSL (7 ms): digests come from `fastapi_lint.hashing` instead.
+    # hashlib loads OpenSSL (7 ms): digests come from `fastapi_lint.core.hashing` instead.
     assert second.stdout.strip().endswith("False False False"), second.stdout + second.stderr
     # One file changed: libcst is needed again, pydantic still is not.
     (project / "app" / "unrelated_0.py").write_text("def f0():\n    return 100\n")

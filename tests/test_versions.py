@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from fastapi_lint.cli import main
-from fastapi_lint.settings import ConfigError, load_settings
-from fastapi_lint.versions import detect_versions
+from fastapi_lint.app.cli import main
+from fastapi_lint.config.settings import ConfigError, load_settings
+from fastapi_lint.project.versions import detect_versions
 
 
 def _write(root: Path, files: dict[str, str]) -> Path:
@@ -121,7 +121,7 @@ def test_the_answer_is_cached_while_the_files_it_came_from_are_unchanged(
 ) -> None:
     import os
 
-    from fastapi_lint import versions
+    from fastapi_lint.project import versions
 
     lock = 'version = 1\n[[package]]\nname = "fastapi"\nversion = "{}"\n'
     _write(tmp_path, {"uv.lock": lock.format("0.115.2"), "requirements-dev.txt": "pytest\n"})
@@ -226,7 +226,7 @@ def test_pydantic_v2_migration_rules_follow_the_pinned_pydantic(
 def test_version_order_is_pep_440(detected: str, bound: str) -> None:
     from packaging.version import InvalidVersion, Version
 
-    from fastapi_lint.versions import DetectedVersion, Versions
+    from fastapi_lint.project.versions import DetectedVersion, Versions
 
     versions = Versions({"pydantic": DetectedVersion("pydantic", detected, True, "test")})
     try:
@@ -239,7 +239,7 @@ def test_version_order_is_pep_440(detected: str, bound: str) -> None:
 def test_plain_pins_are_compared_without_importing_packaging() -> None:
     code = (
         "import sys\n"
-        "from fastapi_lint.versions import DetectedVersion, Versions\n"
+        "from fastapi_lint.project.versions import DetectedVersion, Versions\n"
         "v = Versions({'pydantic': DetectedVersion('pydantic', '1.10.26', True, 'uv.lock')})\n"
         "assert v.pinned_older_than('pydantic', '2.0')\n"
         "print('packaging' in sys.modules)\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi_lint.settings import load_settings
-from fastapi_lint.workspace import WarmProject
+from fastapi_lint.app.lsp.workspace import WarmProject
+from fastapi_lint.config.settings import load_settings
 
 C = """\
 import time
@@ -171,7 +171,7 @@ def test_loading_after_command_line_runs_takes_every_summary_from_the_cache(
 
     from click.testing import CliRunner
 
-    from fastapi_lint.cli import main
+    from fastapi_lint.app.cli import main
 
     make(tmp_path)
     cwd = os.getcwd()

@@ -7,6 +7,6 @@ import sys
 if sys.path and sys.path[0] in ("", os.getcwd()):
     del sys.path[0]
 
-from fastapi_lint.cli import entry_point
+from fastapi_lint.app.cli import entry_point
 
 entry_point()

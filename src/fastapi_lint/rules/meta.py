@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fastapi_lint.registry import Rule
+from fastapi_lint.lint.rule import Rule
 
 if TYPE_CHECKING:
-    from fastapi_lint.diagnostics import Diagnostic
+    from fastapi_lint.core.diagnostics import Diagnostic
 
 
 class SyntaxErrorRule(Rule):
@@ -37,7 +37,7 @@ class InternalError(Rule):
 def file_diagnostic(rule: type[Rule], message: str) -> Diagnostic:
     """A finding about the whole file (it could not be read, a rule failed on it), placed at
     its first line."""
-    from fastapi_lint.diagnostics import Diagnostic
+    from fastapi_lint.core.diagnostics import Diagnostic
 
     return Diagnostic(code=rule.code, name=rule.name, message=message, start=0, end=0)
 

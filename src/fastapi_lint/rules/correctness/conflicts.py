@@ -11,8 +11,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from fastapi_lint.project import Project
-from fastapi_lint.routes import (
+from fastapi_lint.analysis.module_summary import ModuleSummary, RouteSummary, Span
+from fastapi_lint.project.index import Project
+from fastapi_lint.project.routes import (
     ServedRoute,
     covers,
     normalized,
@@ -20,7 +21,6 @@ from fastapi_lint.routes import (
     registered_before,
     served_routes,
 )
-from fastapi_lint.summary import ModuleSummary, RouteSummary, Span
 
 
 @dataclass(slots=True, eq=False)

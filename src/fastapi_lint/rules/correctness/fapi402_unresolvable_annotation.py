@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi_lint.context import FileContext, PendingEdit, PendingFix
-from fastapi_lint.imports import add_import_edit
-from fastapi_lint.inference import BUILTIN_NAMES, dotted_name, string_value
-from fastapi_lint.knowledge.names import TYPE_CHECKING
-from fastapi_lint.lazy import cst
-from fastapi_lint.registry import FixAvailability
+from fastapi_lint.analysis.inference import BUILTIN_NAMES, dotted_name, string_value
+from fastapi_lint.analysis.knowledge.names import TYPE_CHECKING
+from fastapi_lint.analysis.scope import Binding, BindingKind, FrameKind, FunctionInfo
+from fastapi_lint.analysis.signatures import signature
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingEdit, PendingFix
+from fastapi_lint.lint.importer import add_import_edit
+from fastapi_lint.lint.rule import FixAvailability
 from fastapi_lint.rules.correctness.shared import GatedRule, record_gated
-from fastapi_lint.scope import Binding, BindingKind, FrameKind, FunctionInfo
-from fastapi_lint.signatures import signature
 
 ROLES = ("route", "websocket", "dependency")
 # FastAPI 0.129 requires Python 3.10, where `X | Y` annotations evaluate at runtime.

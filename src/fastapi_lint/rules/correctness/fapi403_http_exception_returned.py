@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext, PendingFix
-from fastapi_lint.knowledge.names import HTTP_EXCEPTION
-from fastapi_lint.lazy import cst
-from fastapi_lint.registry import FixAvailability
+from fastapi_lint.analysis.knowledge.names import HTTP_EXCEPTION
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingFix
+from fastapi_lint.lint.rule import FixAvailability
 from fastapi_lint.rules.correctness.shared import GatedRule, record_gated
 
 EXCEPTION_TYPES = frozenset(

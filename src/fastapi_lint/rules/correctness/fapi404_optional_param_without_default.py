@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext, PendingFix
-from fastapi_lint.lazy import cst
-from fastapi_lint.registry import FixAvailability
+from fastapi_lint.analysis.scope import FunctionInfo
+from fastapi_lint.analysis.signatures import ParamInfo, signature
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingFix
+from fastapi_lint.lint.rule import FixAvailability
 from fastapi_lint.rules.correctness.params import is_none, plain_params, union_members
 from fastapi_lint.rules.correctness.shared import QueryParamRule, record_query_param
-from fastapi_lint.scope import FunctionInfo
-from fastapi_lint.signatures import ParamInfo, signature
 
 
 class OptionalParamWithoutDefault(QueryParamRule):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext, PendingFix
-from fastapi_lint.fastapi_model import keyword_argument
-from fastapi_lint.imports import plan_from_import
-from fastapi_lint.knowledge.names import COOKIE, HEADER, PATH, QUERY
-from fastapi_lint.lazy import cst
-from fastapi_lint.registry import FixAvailability
+from fastapi_lint.analysis.fastapi_model import keyword_argument
+from fastapi_lint.analysis.knowledge.names import COOKIE, HEADER, PATH, QUERY
+from fastapi_lint.analysis.scope import FunctionInfo
+from fastapi_lint.analysis.signatures import ParamInfo, signature
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingFix
+from fastapi_lint.lint.importer import plan_from_import
+from fastapi_lint.lint.rule import FixAvailability
 from fastapi_lint.rules.correctness.params import (
     is_none,
     is_scalar,
@@ -16,8 +18,6 @@ from fastapi_lint.rules.correctness.params import (
     union_members,
 )
 from fastapi_lint.rules.correctness.shared import GatedRule, record_gated
-from fastapi_lint.scope import FunctionInfo
-from fastapi_lint.signatures import ParamInfo, signature
 
 STRING_MARKERS = frozenset({QUERY, PATH, HEADER, COOKIE})
 ROLES = ("route", "websocket", "dependency")

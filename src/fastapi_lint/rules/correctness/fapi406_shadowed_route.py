@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi_lint.project import ModuleReport, Project
-from fastapi_lint.registry import Rule
+from fastapi_lint.analysis.module_summary import ModuleSummary
+from fastapi_lint.lint.rule import Rule
+from fastapi_lint.project.index import ModuleReport, Project
 from fastapi_lint.rules.correctness.conflicts import conflicts, fresh_span
-from fastapi_lint.summary import ModuleSummary
 
 
 class ShadowedRoute(Rule):

@@ -6,14 +6,14 @@ import re
 from dataclasses import dataclass
 from http import HTTPStatus
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.inference import BUILTIN_NAMES, STDLIB_MODULES
-from fastapi_lint.knowledge.names import RESPONSE_TYPES
-from fastapi_lint.lazy import cst
-from fastapi_lint.project import ModuleReport, Project
-from fastapi_lint.registry import Rule
-from fastapi_lint.scope import FunctionInfo, RouteInfo
-from fastapi_lint.summary import ModuleSummary, Span, fact_type
+from fastapi_lint.analysis.inference import BUILTIN_NAMES, STDLIB_MODULES
+from fastapi_lint.analysis.knowledge.names import RESPONSE_TYPES
+from fastapi_lint.analysis.module_summary import ModuleSummary, Span, fact_type
+from fastapi_lint.analysis.scope import FunctionInfo, RouteInfo
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext
+from fastapi_lint.lint.rule import Rule
+from fastapi_lint.project.index import ModuleReport, Project
 
 FACT = "fapi408"
 _STATUS_NAME = re.compile(r"^HTTP_(\d{3})_")

@@ -5,15 +5,15 @@ from __future__ import annotations
 import keyword
 from dataclasses import dataclass
 
-from fastapi_lint.context import FileContext, PendingFix
-from fastapi_lint.diagnostics import Fix
-from fastapi_lint.lazy import cst
-from fastapi_lint.project import ModuleReport, Project
-from fastapi_lint.registry import FixAvailability, Rule
-from fastapi_lint.routes import dependency_closure, path_params, served_routes
-from fastapi_lint.scope import FunctionInfo, RouteInfo
-from fastapi_lint.signatures import signature
-from fastapi_lint.summary import ModuleSummary, Span, fact_type
+from fastapi_lint.analysis.module_summary import ModuleSummary, Span, fact_type
+from fastapi_lint.analysis.scope import FunctionInfo, RouteInfo
+from fastapi_lint.analysis.signatures import signature
+from fastapi_lint.core.diagnostics import Fix
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingFix
+from fastapi_lint.lint.rule import FixAvailability, Rule
+from fastapi_lint.project.index import ModuleReport, Project
+from fastapi_lint.project.routes import dependency_closure, path_params, served_routes
 
 FACT = "fapi409"
 READS_PATH = "fapi409-reads-path"

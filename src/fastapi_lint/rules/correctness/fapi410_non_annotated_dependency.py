@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi_lint.context import FileContext, PendingFix
-from fastapi_lint.imports import plan_from_import
-from fastapi_lint.knowledge.names import ANNOTATED
-from fastapi_lint.lazy import cst
-from fastapi_lint.registry import FixAvailability, Rule
-from fastapi_lint.scope import FunctionInfo
-from fastapi_lint.signatures import MARKERS, MarkerInfo, ParamInfo, signature
-from fastapi_lint.summary import Span, fact_type
+from fastapi_lint.analysis.knowledge.names import ANNOTATED
+from fastapi_lint.analysis.module_summary import Span, fact_type
+from fastapi_lint.analysis.scope import FunctionInfo
+from fastapi_lint.analysis.signatures import MARKERS, MarkerInfo, ParamInfo, signature
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingFix
+from fastapi_lint.lint.importer import plan_from_import
+from fastapi_lint.lint.rule import FixAvailability, Rule
 
 # The names markers are called by (`Depends`, `Query`...), to skip other calls cheaply.
 _MARKER_NAMES = frozenset(kind.rpartition(".")[2] for kind in MARKERS)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext, PendingFix
-from fastapi_lint.inference import string_value
-from fastapi_lint.lazy import cst
-from fastapi_lint.registry import FixAvailability, Rule
-from fastapi_lint.scope import Frame
+from fastapi_lint.analysis.inference import string_value
+from fastapi_lint.analysis.scope import Frame
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingFix
+from fastapi_lint.lint.rule import FixAvailability, Rule
 
 # FastAPI reads the return annotation as the response model since 0.89.0.
 RETURN_TYPE_AS_MODEL = "0.89.0"

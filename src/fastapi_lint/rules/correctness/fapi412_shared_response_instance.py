@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.inference import BUILTIN_NAMES, STDLIB_MODULES
-from fastapi_lint.lazy import cst
-from fastapi_lint.project import ModuleReport, Project
-from fastapi_lint.registry import Rule
+from fastapi_lint.analysis.inference import BUILTIN_NAMES, STDLIB_MODULES
+from fastapi_lint.analysis.module_summary import ModuleSummary, Span, fact_type
+from fastapi_lint.analysis.scope import BindingKind, FrameKind
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext
+from fastapi_lint.lint.rule import Rule
+from fastapi_lint.project.index import ModuleReport, Project
 from fastapi_lint.rules.correctness.fapi401_background_tasks_overwritten import is_response_class
 from fastapi_lint.rules.correctness.shared import sentence_start
-from fastapi_lint.scope import BindingKind, FrameKind
-from fastapi_lint.summary import ModuleSummary, Span, fact_type
 
 FACT = "fapi412"
 ROLES = frozenset({"route", "exception handler"})

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi_lint.context import FileContext, PendingFix
-from fastapi_lint.diagnostics import Fix
-from fastapi_lint.fastapi_model import keyword_argument
-from fastapi_lint.imports import plan_from_import
-from fastapi_lint.knowledge.names import REQUEST_VALIDATION_ERROR, RESPONSE_TYPES
-from fastapi_lint.lazy import cst
-from fastapi_lint.project import ModuleReport, Project
-from fastapi_lint.registry import FixAvailability, Rule
-from fastapi_lint.scope import BindingKind, FunctionInfo
-from fastapi_lint.summary import ModuleSummary, Span, fact_type
+from fastapi_lint.analysis.fastapi_model import keyword_argument
+from fastapi_lint.analysis.knowledge.names import REQUEST_VALIDATION_ERROR, RESPONSE_TYPES
+from fastapi_lint.analysis.module_summary import ModuleSummary, Span, fact_type
+from fastapi_lint.analysis.scope import BindingKind, FunctionInfo
+from fastapi_lint.core.diagnostics import Fix
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingFix
+from fastapi_lint.lint.importer import plan_from_import
+from fastapi_lint.lint.rule import FixAvailability, Rule
+from fastapi_lint.project.index import ModuleReport, Project
 
 UNENCODED = "fapi413-unencoded"
 HANDLERS = "fapi413-handlers"

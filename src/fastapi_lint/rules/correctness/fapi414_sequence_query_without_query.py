@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext, PendingFix
-from fastapi_lint.imports import plan_from_import
-from fastapi_lint.registry import FixAvailability
+from fastapi_lint.analysis.scope import FunctionInfo
+from fastapi_lint.analysis.signatures import ParamInfo, signature
+from fastapi_lint.lint.context import FileContext, PendingFix
+from fastapi_lint.lint.importer import plan_from_import
+from fastapi_lint.lint.rule import FixAvailability
 from fastapi_lint.rules.correctness.params import (
     is_none,
     plain_params,
@@ -12,8 +14,6 @@ from fastapi_lint.rules.correctness.params import (
     union_members,
 )
 from fastapi_lint.rules.correctness.shared import QueryParamRule, record_query_param
-from fastapi_lint.scope import FunctionInfo
-from fastapi_lint.signatures import ParamInfo, signature
 
 # Every FAPI414 fix is unsafe: a parameter meant only for direct Python calls becomes public.
 _UNSAFE = (

@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.lazy import cst
-from fastapi_lint.project import ModuleReport, Project
-from fastapi_lint.registry import Rule
-from fastapi_lint.scope import ClassInfo
-from fastapi_lint.signatures import signature
-from fastapi_lint.summary import ModuleSummary, Span, fact_type
+from fastapi_lint.analysis.module_summary import ModuleSummary, Span, fact_type
+from fastapi_lint.analysis.scope import ClassInfo
+from fastapi_lint.analysis.signatures import signature
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext
+from fastapi_lint.lint.rule import Rule
+from fastapi_lint.project.index import ModuleReport, Project
 
 VALIDATED = "fapi415-validated"
 DEPENDS_ON_CLASS = "fapi415-depends"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.knowledge.names import FORM
-from fastapi_lint.lazy import cst
-from fastapi_lint.registry import Rule
+from fastapi_lint.analysis.knowledge.names import FORM
+from fastapi_lint.analysis.signatures import signature
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext
+from fastapi_lint.lint.rule import Rule
 from fastapi_lint.rules.correctness.params import SEQUENCE_TYPES, type_name
-from fastapi_lint.signatures import signature
 
 FIXED_IN = "0.128.2"
 JSON_TYPES = frozenset({"pydantic.Json", "pydantic.types.Json"})

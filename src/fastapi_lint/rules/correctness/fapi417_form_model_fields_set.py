@@ -3,13 +3,13 @@ FastAPI 0.148.0."""
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.inference import BUILTIN_NAMES
-from fastapi_lint.knowledge.names import FORM
-from fastapi_lint.lazy import cst
-from fastapi_lint.registry import Rule
-from fastapi_lint.scope import BindingKind
-from fastapi_lint.signatures import signature
+from fastapi_lint.analysis.inference import BUILTIN_NAMES
+from fastapi_lint.analysis.knowledge.names import FORM
+from fastapi_lint.analysis.scope import BindingKind
+from fastapi_lint.analysis.signatures import signature
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext
+from fastapi_lint.lint.rule import Rule
 
 FIXED_IN = "0.148.0"
 

@@ -3,9 +3,9 @@ that does not raise."""
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext, PendingFix
-from fastapi_lint.lazy import cst
-from fastapi_lint.registry import FixAvailability
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingFix
+from fastapi_lint.lint.rule import FixAvailability
 from fastapi_lint.rules.correctness.shared import GatedRule, indentation_of, record_gated
 
 # Since 0.110.0 an exception the dependency swallows leaves FastAPI without a response.

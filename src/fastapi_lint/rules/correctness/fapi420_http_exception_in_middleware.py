@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.knowledge.names import HTTP_EXCEPTION
-from fastapi_lint.lazy import cst
+from fastapi_lint.analysis.knowledge.names import HTTP_EXCEPTION
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext
 from fastapi_lint.rules.correctness.shared import GatedRule, record_gated
 
 HTTP_EXCEPTIONS = frozenset(

@@ -3,12 +3,12 @@ never runs."""
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.fastapi_model import AppOrRouter, keyword_argument
-from fastapi_lint.inference import string_value
-from fastapi_lint.lazy import cst
-from fastapi_lint.registry import Rule
-from fastapi_lint.scope import FrameKind
+from fastapi_lint.analysis.fastapi_model import AppOrRouter, keyword_argument
+from fastapi_lint.analysis.inference import string_value
+from fastapi_lint.analysis.scope import FrameKind
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext
+from fastapi_lint.lint.rule import Rule
 
 EVENTS = ("startup", "shutdown")
 # Since 0.112.2 `include_router` merges the router's lifespan, which runs its handlers.

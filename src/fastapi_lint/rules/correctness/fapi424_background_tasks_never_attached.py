@@ -3,9 +3,9 @@ tasks, and never handed to a response."""
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.lazy import cst
-from fastapi_lint.registry import Rule
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext
+from fastapi_lint.lint.rule import Rule
 from fastapi_lint.rules.correctness.shared import is_example_module
 
 BACKGROUND_TASKS = frozenset(

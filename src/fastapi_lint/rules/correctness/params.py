@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.knowledge.names import BACKGROUND_TASKS, OPTIONAL, UNION
-from fastapi_lint.lazy import cst
-from fastapi_lint.scope import Frame
-from fastapi_lint.signatures import ParamInfo
+from fastapi_lint.analysis.knowledge.names import BACKGROUND_TASKS, OPTIONAL, UNION
+from fastapi_lint.analysis.scope import Frame
+from fastapi_lint.analysis.signatures import ParamInfo
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext
 
 # Parameters FastAPI fills itself, whatever their default or annotation.
 INJECTED_TYPES = frozenset(

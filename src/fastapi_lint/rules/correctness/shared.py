@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi_lint.context import FileContext, PendingFix
-from fastapi_lint.diagnostics import Fix
-from fastapi_lint.lazy import cst
-from fastapi_lint.project import ModuleReport, Project
-from fastapi_lint.registry import Rule
-from fastapi_lint.scope import FunctionInfo
-from fastapi_lint.summary import ModuleSummary, Span, fact_type
+from fastapi_lint.analysis.module_summary import ModuleSummary, Span, fact_type
+from fastapi_lint.analysis.scope import FunctionInfo
+from fastapi_lint.core.diagnostics import Fix
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingFix
+from fastapi_lint.lint.rule import Rule
+from fastapi_lint.project.index import ModuleReport, Project
 
 GATED = "fapi-gated"
 
@@ -170,7 +170,7 @@ class QueryParamRule(Rule):
     """Reports ``QueryParamFinding`` facts whose parameter is not a path parameter."""
 
     def check_module(self, module: ModuleSummary, project: Project, report: ModuleReport) -> None:
-        from fastapi_lint.routes import path_params, served_routes
+        from fastapi_lint.project.routes import path_params, served_routes
 
         served = None
         for record in module.facts.get(ROUTE_PARAM, ()):

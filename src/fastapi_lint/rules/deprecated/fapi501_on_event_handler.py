@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 
-from fastapi_lint.context import FileContext, PendingFix
-from fastapi_lint.fastapi_model import AppOrRouter, keyword_argument
-from fastapi_lint.imports import is_docstring, plan_from_import
-from fastapi_lint.inference import string_value
-from fastapi_lint.lazy import cst
-from fastapi_lint.registry import FixAvailability, Rule
-from fastapi_lint.scope import FrameKind, FunctionInfo
+from fastapi_lint.analysis.fastapi_model import AppOrRouter, keyword_argument
+from fastapi_lint.analysis.inference import string_value
+from fastapi_lint.analysis.scope import FrameKind, FunctionInfo
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingFix
+from fastapi_lint.lint.importer import is_docstring, plan_from_import
+from fastapi_lint.lint.rule import FixAvailability, Rule
 
 LIFESPAN_SINCE = "0.93.0"
 EVENTS = ("startup", "shutdown")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.inference import dotted_name
-from fastapi_lint.lazy import cst
-from fastapi_lint.registry import Rule
+from fastapi_lint.analysis.inference import dotted_name
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext
+from fastapi_lint.lint.rule import Rule
 
 DEPRECATED_SINCE = "0.131.0"
 CLASSES = frozenset({"fastapi.responses.ORJSONResponse", "fastapi.responses.UJSONResponse"})

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext, PendingFix
-from fastapi_lint.inference import dotted_name
-from fastapi_lint.lazy import cst
-from fastapi_lint.registry import FixAvailability, Rule
+from fastapi_lint.analysis.inference import dotted_name
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingFix
+from fastapi_lint.lint.rule import FixAvailability, Rule
 
 MODULES = frozenset({"fastapi.middleware.wsgi", "starlette.middleware.wsgi"})
 MESSAGE = (

@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from fastapi_lint.project import Project, ProjectFunction
+from fastapi_lint.analysis.module_summary import Span
+from fastapi_lint.project.index import Project, ProjectFunction
 from fastapi_lint.rules.event_loop.catalog import Catalog, database_sink
 from fastapi_lint.rules.event_loop.facts import BlockingCallFact
-from fastapi_lint.summary import Span
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from dataclasses import dataclass
 
-from fastapi_lint.project import WITHDRAWN, Project, ProjectFunction
+from fastapi_lint.project.index import WITHDRAWN, Project, ProjectFunction
 from fastapi_lint.rules.event_loop.chains import DEF_FIX_PREFIX, awaited_somewhere
 from fastapi_lint.rules.event_loop.facts import (
     COMMAND_DECORATORS,

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.diagnostics import Fix
-from fastapi_lint.inference import STDLIB_MODULES
-from fastapi_lint.lazy import cst
+from fastapi_lint.analysis.inference import STDLIB_MODULES
+from fastapi_lint.analysis.module_summary import Span, fact_type
+from fastapi_lint.core.diagnostics import Fix
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.engine.summarize import constant_arguments, is_conditional, runs_once_per_process
+from fastapi_lint.lint.context import FileContext
 from fastapi_lint.rules.event_loop import fixes
 from fastapi_lint.rules.event_loop.catalog import (
     ASYNC_APIS,
@@ -30,8 +32,6 @@ from fastapi_lint.rules.event_loop.catalog import (
     catalog_from,
     database_sink,
 )
-from fastapi_lint.summarize import constant_arguments, is_conditional, runs_once_per_process
-from fastapi_lint.summary import Span, fact_type
 
 # Calls whose argument must be a callable, not a call: (method or function name, position).
 CALLABLE_PARAMETERS: dict[str, int] = {
@@ -335,7 +335,7 @@ def _def_fix_any_role(ctx: FileContext, function):
         for call, frame in ctx.walk.calls
     ):
         return None
-    from fastapi_lint.context import PendingFix
+    from fastapi_lint.lint.context import PendingFix
 
     return PendingFix.unsafe(
         f"Make `{function.name}` a plain `def` (FastAPI then runs it in the threadpool)",

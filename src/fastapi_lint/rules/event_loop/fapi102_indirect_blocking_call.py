@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.registry import FixAvailability, Rule
+from fastapi_lint.lint.context import FileContext
+from fastapi_lint.lint.rule import FixAvailability, Rule
 from fastapi_lint.rules.event_loop import contexts, facts
 from fastapi_lint.rules.event_loop.chains import (
     blocking_graph,

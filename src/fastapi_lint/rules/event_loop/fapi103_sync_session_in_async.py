@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.lazy import cst
-from fastapi_lint.registry import FixAvailability, Rule
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext
+from fastapi_lint.lint.rule import FixAvailability, Rule
 from fastapi_lint.rules.event_loop import contexts, facts
 from fastapi_lint.rules.event_loop import fixes as event_loop_fixes
 from fastapi_lint.rules.event_loop.catalog import sync_database_call

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi_lint.context import FileContext, PendingFix
-from fastapi_lint.diagnostics import Fix
-from fastapi_lint.fastapi_model import keyword_argument
-from fastapi_lint.lazy import cst
-from fastapi_lint.project import ModuleReport, Project
-from fastapi_lint.registry import FixAvailability, Rule
+from fastapi_lint.analysis.fastapi_model import keyword_argument
+from fastapi_lint.analysis.module_summary import ModuleSummary, Span, fact_type
+from fastapi_lint.core.diagnostics import Fix
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingFix
+from fastapi_lint.lint.rule import FixAvailability, Rule
+from fastapi_lint.project.index import ModuleReport, Project
 from fastapi_lint.rules.correctness.shared import is_example_module
 from fastapi_lint.rules.event_loop.async_orm import (
     ASYNC_SESSION_FACTORIES,
     ASYNC_SESSION_TYPES,
     SYNC_SESSION_FACTORIES,
 )
-from fastapi_lint.summary import ModuleSummary, Span, fact_type
 
 FACTORY = "fapi106-factory"
 BARE_COMMIT = "fapi106-bare-commit"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.lazy import cst
-from fastapi_lint.project import ModuleReport, Project
-from fastapi_lint.registry import Rule
+from fastapi_lint.analysis.module_summary import ModuleSummary
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext
+from fastapi_lint.lint.rule import Rule
+from fastapi_lint.project.index import ModuleReport, Project
 from fastapi_lint.rules.event_loop import facts
 from fastapi_lint.rules.event_loop.async_orm import ASYNC_SESSION_TYPES
-from fastapi_lint.summary import ModuleSummary
 
 MESSAGE = (
     "`{receiver}.query(...)` on an `AsyncSession`: the asyncio session has no legacy `Query` API, "

@@ -10,10 +10,10 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext, PendingFix
-from fastapi_lint.imports import plan_from_import, plan_module_attribute
-from fastapi_lint.lazy import cst
-from fastapi_lint.scope import Frame, FunctionInfo
+from fastapi_lint.analysis.scope import Frame, FunctionInfo
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingFix
+from fastapi_lint.lint.importer import plan_from_import, plan_module_attribute
 
 
 def _plain_arguments(call: cst.Call) -> bool:

@@ -10,11 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.inference import dotted_name, string_value
-from fastapi_lint.lazy import cst
-from fastapi_lint.scope import Binding, BindingKind, ClassInfo, Frame, FrameKind, FunctionInfo
-from fastapi_lint.walk import iter_children
+from fastapi_lint.analysis.inference import dotted_name, string_value
+from fastapi_lint.analysis.scope import (
+    Binding,
+    BindingKind,
+    ClassInfo,
+    Frame,
+    FrameKind,
+    FunctionInfo,
+)
+from fastapi_lint.analysis.walk import iter_children
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext
 
 STATE_KEY = "pydantic-v1"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext, PendingEdit
-from fastapi_lint.lazy import cst
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingEdit
 
 
 def _line_break(whitespace) -> bool:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fastapi_lint.diagnostics import Fix
-from fastapi_lint.summary import Span, fact_type
+from fastapi_lint.analysis.module_summary import Span, fact_type
+from fastapi_lint.core.diagnostics import Fix
 
 MODEL_CLASS = "pydantic-v1-class"
 FINDING = "pydantic-v1-finding"

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from fastapi_lint.context import FileContext, PendingFix
-from fastapi_lint.imports import ImportChanges
-from fastapi_lint.lazy import cst
-from fastapi_lint.project import ModuleReport, Project
-from fastapi_lint.registry import FixAvailability, Rule
+from fastapi_lint.analysis.module_summary import ModuleSummary
+from fastapi_lint.analysis.scope import ClassInfo
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingFix
+from fastapi_lint.lint.importer import ImportChanges
+from fastapi_lint.lint.rule import FixAvailability, Rule
+from fastapi_lint.project.index import ModuleReport, Project
 from fastapi_lint.rules.pydantic_v1 import catalog
 from fastapi_lint.rules.pydantic_v1.analysis import (
     analysis,
@@ -25,8 +27,6 @@ from fastapi_lint.rules.pydantic_v1.facts import (
     Finding,
 )
 from fastapi_lint.rules.pydantic_v1.hierarchy import config_references, is_model
-from fastapi_lint.scope import ClassInfo
-from fastapi_lint.summary import ModuleSummary
 
 LINE_LENGTH = 88
 

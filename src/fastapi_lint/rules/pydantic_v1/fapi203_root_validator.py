@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext, PendingEdit, PendingFix
-from fastapi_lint.imports import ImportChanges
-from fastapi_lint.lazy import cst
-from fastapi_lint.project import ModuleReport, Project
-from fastapi_lint.registry import FixAvailability, Rule
+from fastapi_lint.analysis.module_summary import ModuleSummary
+from fastapi_lint.analysis.scope import FunctionInfo
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingEdit, PendingFix
+from fastapi_lint.lint.importer import ImportChanges
+from fastapi_lint.lint.rule import FixAvailability, Rule
+from fastapi_lint.project.index import ModuleReport, Project
 from fastapi_lint.rules.pydantic_v1 import catalog
 from fastapi_lint.rules.pydantic_v1.analysis import (
     FileAnalysis,
@@ -32,8 +34,6 @@ from fastapi_lint.rules.pydantic_v1.validators import (
     read_signature,
     string_key,
 )
-from fastapi_lint.scope import FunctionInfo
-from fastapi_lint.summary import ModuleSummary
 
 _KNOWN_KEYWORDS = frozenset({"pre", "skip_on_failure", "allow_reuse"})
 _RETURNS = "pydantic-v1:returns"

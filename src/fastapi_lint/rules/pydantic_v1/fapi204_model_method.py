@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext, PendingFix
-from fastapi_lint.diagnostics import Applicability
-from fastapi_lint.imports import ImportChanges
-from fastapi_lint.inference import STDLIB_MODULES, element_of
-from fastapi_lint.knowledge.names import MODEL_BASES
-from fastapi_lint.lazy import cst
-from fastapi_lint.project import ModuleReport, Project
-from fastapi_lint.registry import FixAvailability, Rule
+from fastapi_lint.analysis.inference import STDLIB_MODULES, element_of
+from fastapi_lint.analysis.knowledge.names import MODEL_BASES
+from fastapi_lint.analysis.module_summary import ModuleSummary
+from fastapi_lint.core.diagnostics import Applicability
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingFix
+from fastapi_lint.lint.importer import ImportChanges
+from fastapi_lint.lint.rule import FixAvailability, Rule
+from fastapi_lint.project.index import ModuleReport, Project
 from fastapi_lint.rules.pydantic_v1 import catalog
 from fastapi_lint.rules.pydantic_v1.analysis import (
     analysis,
@@ -27,7 +28,6 @@ from fastapi_lint.rules.pydantic_v1.hierarchy import (
     serializes_by_alias,
     with_applicability,
 )
-from fastapi_lint.summary import ModuleSummary
 
 PARSE_OBJ_AS = frozenset({"pydantic.parse_obj_as", "pydantic.tools.parse_obj_as"})
 

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext, PendingEdit, PendingFix
-from fastapi_lint.imports import ImportChanges
-from fastapi_lint.inference import string_value
-from fastapi_lint.lazy import cst
-from fastapi_lint.registry import FixAvailability, Rule
+from fastapi_lint.analysis.inference import string_value
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingEdit, PendingFix
+from fastapi_lint.lint.importer import ImportChanges
+from fastapi_lint.lint.rule import FixAvailability, Rule
 from fastapi_lint.rules.pydantic_v1 import catalog
 from fastapi_lint.rules.pydantic_v1.analysis import analysis, keyword, literal_bool
 from fastapi_lint.rules.pydantic_v1.arguments import remove_argument

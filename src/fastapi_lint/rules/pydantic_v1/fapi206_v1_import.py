@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from fastapi_lint.context import FileContext, PendingFix
-from fastapi_lint.imports import ImportChanges, module_from_import
-from fastapi_lint.inference import dotted_name
-from fastapi_lint.knowledge.names import canonical
-from fastapi_lint.lazy import cst
-from fastapi_lint.registry import FixAvailability, Rule
+from fastapi_lint.analysis.inference import dotted_name
+from fastapi_lint.analysis.knowledge.names import canonical
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingFix
+from fastapi_lint.lint.importer import ImportChanges, module_from_import
+from fastapi_lint.lint.rule import FixAvailability, Rule
 from fastapi_lint.rules.pydantic_v1 import catalog
 from fastapi_lint.rules.pydantic_v1.analysis import (
     PYTHON_OR_PYDANTIC_TEST,

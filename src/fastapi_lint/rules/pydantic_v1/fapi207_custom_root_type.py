@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext, PendingFix
-from fastapi_lint.imports import ImportChanges
-from fastapi_lint.lazy import cst
-from fastapi_lint.project import ModuleReport, Project
-from fastapi_lint.registry import FixAvailability, Rule
+from fastapi_lint.analysis.module_summary import ModuleSummary
+from fastapi_lint.analysis.scope import ClassInfo
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext, PendingFix
+from fastapi_lint.lint.importer import ImportChanges
+from fastapi_lint.lint.rule import FixAvailability, Rule
+from fastapi_lint.project.index import ModuleReport, Project
 from fastapi_lint.rules.pydantic_v1 import catalog
 from fastapi_lint.rules.pydantic_v1.analysis import (
     FIELD_VALIDATOR,
@@ -28,8 +30,6 @@ from fastapi_lint.rules.pydantic_v1.hierarchy import (
     receiver_model,
     with_applicability,
 )
-from fastapi_lint.scope import ClassInfo
-from fastapi_lint.summary import ModuleSummary
 
 BASE_MODEL = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel"})
 _DECORATORS = VALIDATOR | ROOT_VALIDATOR | FIELD_VALIDATOR | MODEL_VALIDATOR

@@ -3,10 +3,10 @@ their ancestors and descendants in the project, and the facts recorded about the
 
 from __future__ import annotations
 
-from fastapi_lint.diagnostics import Applicability, Fix
-from fastapi_lint.inference import class_object_of
-from fastapi_lint.knowledge.names import MODEL_BASES
-from fastapi_lint.project import Project
+from fastapi_lint.analysis.inference import class_object_of
+from fastapi_lint.analysis.knowledge.names import MODEL_BASES
+from fastapi_lint.core.diagnostics import Applicability, Fix
+from fastapi_lint.project.index import Project
 from fastapi_lint.rules.pydantic_v1.facts import (
     CONFIG_REFERENCE,
     MODEL_CLASS,

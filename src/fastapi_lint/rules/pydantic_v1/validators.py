@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.lazy import cst
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext
 from fastapi_lint.rules.pydantic_v1.analysis import FileAnalysis, Reference, ValidatorUse
 
 # Methods of a dict that only read it.
@@ -119,7 +119,7 @@ def mutates_values(shared: FileAnalysis, use: ValidatorUse, name: str, ctx: File
 
 
 def string_key(node: cst.BaseExpression | None) -> str | None:
-    from fastapi_lint.inference import string_value
+    from fastapi_lint.analysis.inference import string_value
 
     text = string_value(node)
     return text if text is not None and text.isidentifier() else None

@@ -12,16 +12,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.fastapi_model import keyword_argument
-from fastapi_lint.inference import string_value
-from fastapi_lint.knowledge.names import CORS_MIDDLEWARE, MIDDLEWARE
-from fastapi_lint.lazy import cst
-from fastapi_lint.literals import NOT_LITERAL, is_literal, literal_value
-from fastapi_lint.project import ModuleReport, Project
-from fastapi_lint.registry import Rule
-from fastapi_lint.scope import BindingKind, Frame
-from fastapi_lint.summary import ModuleSummary, Span, fact_type
+from fastapi_lint.analysis.fastapi_model import keyword_argument
+from fastapi_lint.analysis.inference import string_value
+from fastapi_lint.analysis.knowledge.names import CORS_MIDDLEWARE, MIDDLEWARE
+from fastapi_lint.analysis.literals import NOT_LITERAL, is_literal, literal_value
+from fastapi_lint.analysis.module_summary import ModuleSummary, Span, fact_type
+from fastapi_lint.analysis.scope import BindingKind, Frame
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext
+from fastapi_lint.lint.rule import Rule
+from fastapi_lint.project.index import ModuleReport, Project
 
 _MAX_CONSTANT_DEPTH = 5
 FACT = "fapi301"

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.fastapi_model import keyword_argument
-from fastapi_lint.lazy import cst
-from fastapi_lint.literals import literal_value
-from fastapi_lint.registry import Rule
+from fastapi_lint.analysis.fastapi_model import keyword_argument
+from fastapi_lint.analysis.literals import literal_value
+from fastapi_lint.analysis.scope import BindingKind
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext
+from fastapi_lint.lint.rule import Rule
 from fastapi_lint.rules.security.fapi301_cors_wildcard_with_credentials import constant_value
-from fastapi_lint.scope import BindingKind
 
 # decode functions: qualified name -> library
 DECODERS = {

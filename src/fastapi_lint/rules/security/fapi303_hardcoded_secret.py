@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.fastapi_model import keyword_argument
-from fastapi_lint.inference import string_value
-from fastapi_lint.lazy import cst
-from fastapi_lint.project import ModuleReport, Project
-from fastapi_lint.registry import Rule
+from fastapi_lint.analysis.fastapi_model import keyword_argument
+from fastapi_lint.analysis.inference import string_value
+from fastapi_lint.analysis.module_summary import ModuleSummary, Span, fact_type
+from fastapi_lint.analysis.scope import BindingKind, ClassInfo
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext
+from fastapi_lint.lint.rule import Rule
+from fastapi_lint.project.index import ModuleReport, Project
 from fastapi_lint.rules.correctness.shared import is_example_module
 from fastapi_lint.rules.security.secrets import Kind, holds_a_name, looks_real, secret_kind
-from fastapi_lint.scope import BindingKind, ClassInfo
-from fastapi_lint.summary import ModuleSummary, Span, fact_type
 
 FACT = "fapi303"
 GETENV = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault"})

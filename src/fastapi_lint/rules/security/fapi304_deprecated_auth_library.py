@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.inference import dotted_name
-from fastapi_lint.lazy import cst
-from fastapi_lint.registry import Rule
+from fastapi_lint.analysis.inference import dotted_name
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext
+from fastapi_lint.lint.rule import Rule
 
 # python-jose 3.4.0 (February 2025) fixed CVE-2024-33663 and CVE-2024-33664.
 JOSE_FIXED = "3.4.0"

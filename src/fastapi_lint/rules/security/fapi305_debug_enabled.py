@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi_lint.context import FileContext
-from fastapi_lint.fastapi_model import keyword_argument
-from fastapi_lint.knowledge.names import APP_TYPES
-from fastapi_lint.lazy import cst
-from fastapi_lint.registry import Rule
+from fastapi_lint.analysis.fastapi_model import keyword_argument
+from fastapi_lint.analysis.knowledge.names import APP_TYPES
+from fastapi_lint.core.lazy import cst
+from fastapi_lint.lint.context import FileContext
+from fastapi_lint.lint.rule import Rule
 from fastapi_lint.rules.correctness.shared import is_example_module
 from fastapi_lint.rules.security.fapi301_cors_wildcard_with_credentials import is_true
 

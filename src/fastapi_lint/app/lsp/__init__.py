@@ -1,0 +1,1 @@
+"""The language server: the protocol loop and the workspace it keeps."""

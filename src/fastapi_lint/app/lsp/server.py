@@ -1,0 +1,658 @@
+"""``fastapi-lint server``: a Language Server over stdio (pygls).
+
+* Diagnostics on open, on change (debounced) and on save, each with its code and a link to
+  the rule's page; syntax errors are errors, findings warnings.
+* Code actions per diagnostic: apply its fix (safe ones; unsafe ones with ``unsafe-fixes``)
+  and add a ``# noqa: CODE`` comment; ``source.fixAll.fastapi-lint`` applies every fix (for
+  fix-on-save), also offered as the command ``fastapi-lint.applyAutofix``.
+* Settings come from the project's configuration, overridden by the client's initialization
+  options (``select``, ``extend-select``, ``ignore``, ``unsafe-fixes``, ``configuration``,
+  ``lint-on-change``, ``debounce-ms``; camelCase accepted), and may change later through
+  ``workspace/didChangeConfiguration``.
+* Each project root is kept warm (``workspace.py``): its modules are loaded once from the
+  cache in a worker thread; an edit re-checks that buffer only and recomputes the diagnostics
+  of the open modules whose cross-module facts depend on it.
+
+Everything runs on the server's event loop except the initial load of a project.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pydantic import BaseModel, Field, ValidationError
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from fastapi_lint import __version__
+from fastapi_lint.analysis.positions import LineIndex
+from fastapi_lint.app.lsp.workspace import WarmProject
+from fastapi_lint.config.schema import STRICT_KEBAB_CASE
+from fastapi_lint.config.settings import (
+    ConfigError,
+    Settings,
+    load_settings,
+    override_selectors,
+)
+from fastapi_lint.core.diagnostics import Applicability, Diagnostic
+from fastapi_lint.engine.runner import is_project_root
+from fastapi_lint.lint.rule import rule_by_code
+
+logger = logging.getLogger("fastapi_lint.app.lsp.server")
+
+SOURCE = "fastapi-lint"
+FIX_ALL_KIND = "source.fixAll.fastapi-lint"
+APPLY_AUTOFIX = "fastapi-lint.applyAutofix"
+PYTHON_SUFFIXES = (".py", ".pyi")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
+# An early diagnostics publish while a project is still loading (big project, cold cache).
+LOADING_GRACE_SECONDS = 1.0
+
+
+class ServerOptions(BaseModel):
+    """Initialization options (and ``workspace/didChangeConfiguration`` settings)."""
+
+    model_config = STRICT_KEBAB_CASE
+
+    select: list[str] | None = None
+    extend_select: list[str] = Field(default_factory=list)
+    ignore: list[str] = Field(default_factory=list)
+    fixable: list[str] | None = None
+    extend_fixable: list[str] = Field(default_factory=list)
+    unfixable: list[str] = Field(default_factory=list)
+    unsafe_fixes: bool | None = None
+    configuration: str | None = None  # a configuration file, like `--config`
+    lint_on_change: bool = True
+    debounce_ms: int = Field(default=300, ge=0, le=10_000)
+
+    @staticmethod
+    def parse(raw: Any) -> ServerOptions:
+        """Options from the client's JSON; ``ValueError`` with one readable line if bad."""
+        if raw is None:
+            return ServerOptions()
+        if not isinstance(raw, dict):
+            raise ValueError("initialization options must be an object")
+        # Clients nest settings under the server's name, or not; keys are camelCase or kebab.
+        if set(raw) == {"fastapi-lint"} or set(raw) == {"fastapiLint"}:
+            raw = next(iter(raw.values()))
+            if not isinstance(raw, dict):
+                raise ValueError("settings must be an object")
+        normalized = {
+            _CAMEL.sub(r"-\1", str(k)).lower().replace("_", "-"): v for k, v in raw.items()
+        }
+        try:
+            options = ServerOptions.model_validate(normalized)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            key = ".".join(str(part) for part in first["loc"]) or "?"
+            if first["type"] == "extra_forbidden":
+                accepted = ", ".join(
+                    sorted(f.alias or n for n, f in ServerOptions.model_fields.items())
+                )
+                raise ValueError(f"unknown setting `{key}`; accepted: {accepted}") from None
+            raise ValueError(f"setting `{key}`: {first['msg']}") from None
+        try:
+            options.apply_selectors(Settings(root=Path.cwd()))
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+        return options
+
+    def apply_selectors(self, settings: Settings) -> None:
+        """These options' rule selectors over the configuration's (``ConfigError`` if one is
+        unknown)."""
+        override_selectors(
+            settings,
+            "",
+            select=self.select,
+            extend_select=self.extend_select,
+            ignore=self.ignore,
+            fixable=self.fixable,
+            extend_fixable=self.extend_fixable,
+            unfixable=self.unfixable,
+        )
+
+
+@dataclass(slots=True)
+class _Published:
+    version: int | None
+    diagnostics: list[Diagnostic]
+
+
+class FastapiLintServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("fastapi-lint", __version__)
+        self.options = ServerOptions()
+        self.projects: dict[Path, WarmProject] = {}
+        self.roots: dict[Path, Path] = {}  # directory -> the project root of its files
+        self.loading: dict[Path, asyncio.Future] = {}
+        self.timers: dict[str, asyncio.TimerHandle] = {}
+        self.published: dict[str, _Published] = {}
+        self.config_errors: set[str] = set()
+
+    # -- settings and projects ----------------------------------------------------------
+
+    def settings_for(self, path: Path) -> Settings | None:
+        config = Path(self.options.configuration) if self.options.configuration else None
+        try:
+            settings = load_settings(path.parent, config)
+            self.options.apply_selectors(settings)
+        except ConfigError as exc:
+            message = f"fastapi-lint: {exc}"
+            if message not in self.config_errors:  # once, not on every keystroke
+                self.config_errors.add(message)
+                self.show(message, types.MessageType.Error)
+            return None
+        return settings
+
+    def project_for(self, path: Path) -> WarmProject | None:
+        """The warm project the file belongs to (its settings' root), created on first use."""
+        root = self.roots.get(path.parent)
+        if root is not None and root in self.projects:
+            return self.projects[root]
+        settings = self.settings_for(path)
+        if settings is None:
+            return None
+        root = Path(os.path.abspath(settings.root))
+        self.roots[path.parent] = root
+        project = self.projects.get(root)
+        if project is None:
+            project = WarmProject(settings, settings.enabled_rules())
+            self.projects[root] = project
+            if is_project_root(root, settings):
+                self._start_loading(project)
+            else:
+                project.loaded = True  # a loose file: no project around it to load
+        return project
+
+    def _start_loading(self, project: WarmProject) -> None:
+        loop = asyncio.get_running_loop()
+        started = time.perf_counter()
+        future = loop.run_in_executor(None, project.load)
+        self.loading[project.root] = future
+
+        def done(future: asyncio.Future) -> None:
+            self.loading.pop(project.root, None)
+            if future.cancelled():
+                return
+            error = future.exception()
+            if error is not None:
+                self.show(f"fastapi-lint: cannot load {project.root}: {error}")
+                project.loaded = True
+                return
+            affected = project.install(future.result())
+            checked, cached = project.load_counts
+            self.log(
+                f"project {project.root}: {checked + cached} files loaded "
+                f"({checked} checked, {cached} from the cache) in "
+                f"{time.perf_counter() - started:.2f}s"
+            )
+            for path in affected:
+                self.publish(project, path)
+
+        future.add_done_callback(done)
+
+    def reset(self) -> None:
+        """Settings changed: forget every project and lint the open documents again."""
+        for future in self.loading.values():
+            future.cancel()
+        self.loading.clear()
+        self.projects.clear()
+        self.roots.clear()
+        self.config_errors.clear()
+        for uri in list(self.workspace.text_documents):
+            self.lint(uri)
+
+    # -- linting ------------------------------------------------------------------------
+
+    def lint(self, uri: str, saved: bool = False) -> None:
+        timer = self.timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        path = _path_of(uri)
+        if path is None:
+            return
+        document = self.workspace.get_text_document(uri)
+        project = self.project_for(path)
+        if project is None:
+            self.publish_empty(uri)
+            return
+        parsed_before = project.parsed.copy()
+        affected = project.update(path, document.source, document.version)
+        if saved:
+            project.saved(path)
+        if self.protocol.trace != types.TraceValue.Off:
+            parsed = sorted((project.parsed - parsed_before).elements())
+            recomputed = sorted(project.source_for(p).display for p in affected)
+            self.trace(
+                f"{project.source_for(path).display} v{document.version}: "
+                f"parsed [{', '.join(parsed)}]; diagnostics recomputed for "
+                f"[{', '.join(recomputed)}]"
+            )
+        if not project.loaded:
+            # Still loading: publish later with the project's facts, or after a grace period.
+            asyncio.get_running_loop().call_later(
+                LOADING_GRACE_SECONDS, self._publish_if_open, project, path
+            )
+            return
+        for other in affected:
+            self.publish(project, other)
+
+    def _publish_if_open(self, project: WarmProject, path: Path) -> None:
+        if path in project.open:
+            self.publish(project, path)
+
+    def schedule(self, uri: str) -> None:
+        timer = self.timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        delay = self.options.debounce_ms / 1000
+        self.timers[uri] = asyncio.get_running_loop().call_later(delay, self.lint, uri)
+
+    def unsafe_fixes(self, project: WarmProject) -> bool:
+        """The client's setting, else the project's configuration."""
+        if self.options.unsafe_fixes is not None:
+            return self.options.unsafe_fixes
+        return bool(project.settings.unsafe_fixes)
+
+    def publish(self, project: WarmProject, path: Path) -> None:
+        document = project.open.get(path)
+        if document is None:
+            return
+        diagnostics = project.diagnostics(path)
+        uri = from_fs_path(str(path)) or path.as_uri()
+        self.published[uri] = _Published(document.version, diagnostics)
+        lines = _LINE_BREAK.split(document.text)
+        unsafe = self.unsafe_fixes(project)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=uri,
+                version=document.version,
+                diagnostics=[self.to_lsp(lines, d, unsafe, project.root) for d in diagnostics],
+            )
+        )
+
+    def publish_empty(self, uri: str) -> None:
+        self.published.pop(uri, None)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
+
+    def close(self, uri: str) -> None:
+        timer = self.timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        self.publish_empty(uri)
+        path = _path_of(uri)
+        if path is None:
+            return
+        for project in self.projects.values():
+            if path in project.open:
+                for other in project.close(path):
+                    self.publish(project, other)
+
+    def disk_changed(self, uri: str) -> None:
+        if uri.startswith("file:") and uri.endswith("/pyproject.toml"):
+            self.reset()  # the configuration may have changed
+            return
+        path = _path_of(uri)
+        if path is None:
+            return
+        for root, project in self.projects.items():
+            if root in path.parents and project.loaded:
+                for other in project.disk_changed(path):
+                    self.publish(project, other)
+
+    # -- conversions --------------------------------------------------------------------
+
+    def to_lsp(
+        self, lines: list[str], diagnostic: Diagnostic, unsafe: bool, root: Path | None = None
+    ) -> types.Diagnostic:
+        rule = rule_by_code(diagnostic.code)
+        start = self._position(lines, diagnostic.location.row, diagnostic.location.column)
+        end = self._position(lines, diagnostic.end_location.row, diagnostic.end_location.column)
+        fixable = diagnostic.fix is not None and diagnostic.fix.applicability.allowed(unsafe)
+        return types.Diagnostic(
+            range=types.Range(start=start, end=end),
+            message=diagnostic.message,
+            severity=(
+                types.DiagnosticSeverity.Error
+                if diagnostic.code in ("FAPI001", "FAPI002", "FAPI003")
+                else types.DiagnosticSeverity.Warning
+            ),
+            code=diagnostic.code,
+            code_description=(types.CodeDescription(href=rule.url()) if rule is not None else None),
+            source=SOURCE,
+            data={"fixable": fixable, "name": diagnostic.name},
+            related_information=_root_information(diagnostic, root),
+        )
+
+    def _position(self, lines: list[str], row: int, column: int) -> types.Position:
+        line = max(0, min(row - 1, len(lines) - 1)) if lines else 0
+        text = lines[line] if lines else ""
+        codec = self.workspace.position_codec
+        return types.Position(line=line, character=codec.client_num_units(text[: column - 1]))
+
+    def text_edit(self, lines: list[str], index: LineIndex, start: int, end: int, content: str):
+        first, last = index.location(start), index.location(end)
+        return types.TextEdit(
+            range=types.Range(
+                start=self._position(lines, first.row, first.column),
+                end=self._position(lines, last.row, last.column),
+            ),
+            new_text=content,
+        )
+
+    # -- code actions -------------------------------------------------------------------
+
+    def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        uri = params.text_document.uri
+        path = _path_of(uri)
+        if path is None:
+            return None
+        project = next((p for p in self.projects.values() if path in p.open), None)
+        if project is None:
+            return None
+        current = self.workspace.get_text_document(uri).source
+        if uri in self.timers or project.open[path].text != current:
+            self.lint(uri)  # an edit not linted yet: actions need offsets into the current text
+        document = project.open[path]
+        lines = _LINE_BREAK.split(document.text)
+        only = params.context.only
+        actions: list[types.CodeAction] = []
+
+        def wanted(kind: str) -> bool:
+            return not only or any(kind == k or kind.startswith(f"{k}.") for k in only)
+
+        unsafe = self.unsafe_fixes(project)
+        if wanted(types.CodeActionKind.QuickFix):
+            index = LineIndex(document.text)
+            newline = _newline_of(document.text)
+            requested = params.range
+            for diagnostic in project.diagnostics(path):
+                lsp = self.to_lsp(lines, diagnostic, unsafe)
+                if not _overlaps(lsp.range, requested):
+                    continue
+                fix = diagnostic.fix
+                if fix is not None and fix.edits and fix.applicability.allowed(unsafe):
+                    unsafe_note = " (unsafe)" if fix.applicability is Applicability.UNSAFE else ""
+                    edits = [
+                        self.text_edit(
+                            lines,
+                            index,
+                            edit.start,
+                            edit.end,
+                            edit.content.replace("\n", newline),
+                        )
+                        for edit in fix.edits
+                    ]
+                    actions.append(
+                        types.CodeAction(
+                            title=f"fastapi-lint ({diagnostic.code}): {fix.message}{unsafe_note}",
+                            kind=types.CodeActionKind.QuickFix,
+                            diagnostics=[lsp],
+                            is_preferred=fix.applicability is Applicability.SAFE,
+                            edit=types.WorkspaceEdit(changes={uri: edits}),
+                        )
+                    )
+                if diagnostic.code.startswith("FAPI00"):
+                    continue
+                noqa = project.noqa_edit(path, diagnostic)
+                if noqa is not None:
+                    actions.append(
+                        types.CodeAction(
+                            title=f"fastapi-lint ({diagnostic.code}): Disable for this line",
+                            kind=types.CodeActionKind.QuickFix,
+                            diagnostics=[lsp],
+                            edit=types.WorkspaceEdit(
+                                changes={
+                                    uri: [
+                                        self.text_edit(
+                                            lines, index, noqa.start, noqa.end, noqa.content
+                                        )
+                                    ]
+                                }
+                            ),
+                        )
+                    )
+        if wanted(FIX_ALL_KIND):
+            edit = self.fix_all_edit(project, path, uri)
+            if edit is not None:
+                actions.append(
+                    types.CodeAction(
+                        title="fastapi-lint: Fix all auto-fixable problems",
+                        kind=FIX_ALL_KIND,
+                        edit=edit,
+                    )
+                )
+        return actions
+
+    def fix_all_edit(self, project: WarmProject, path: Path, uri: str):
+        document = project.open[path]
+        result = project.fix_all(path, self.unsafe_fixes(project))
+        if result.error:
+            self.log(f"{document.source.display}: {result.error}")
+        if result.text is None:
+            return None
+        start, end, content = _changed_span(document.text, result.text)
+        lines = _LINE_BREAK.split(document.text)
+        edit = self.text_edit(lines, LineIndex(document.text), start, end, content)
+        versioned = types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(
+                uri=uri, version=document.version
+            ),
+            edits=[edit],
+        )
+        return types.WorkspaceEdit(document_changes=[versioned])
+
+    # -- messages -----------------------------------------------------------------------
+
+    def log(self, message: str) -> None:
+        self.window_log_message(
+            types.LogMessageParams(type=types.MessageType.Info, message=f"fastapi-lint: {message}")
+        )
+
+    def trace(self, message: str) -> None:
+        """``$/logTrace``, when the client asked for traces (``trace`` in ``initialize``)."""
+        if self.protocol.trace != types.TraceValue.Off:
+            self.log_trace(types.LogTraceParams(message=f"fastapi-lint: {message}"))
+
+    def show(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
+        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+
+def _root_information(
+    diagnostic: Diagnostic, root: Path | None
+) -> list[types.DiagnosticRelatedInformation] | None:
+    """The root cause a FAPI102 finding shares with others, as related information."""
+    found = diagnostic.data.get("root_location") if diagnostic.data else None
+    if root is None or not (isinstance(found, list) and len(found) == 3):
+        return None
+    path, row, column = found
+    absolute = Path(path) if Path(path).is_absolute() else root / path
+    position = types.Position(line=max(row - 1, 0), character=max(column - 1, 0))
+    return [
+        types.DiagnosticRelatedInformation(
+            location=types.Location(
+                uri=from_fs_path(str(absolute)) or absolute.as_uri(),
+                range=types.Range(start=position, end=position),
+            ),
+            message=f"root cause: {diagnostic.data.get('root', '')}",
+        )
+    ]
+
+
+def _path_of(uri: str) -> Path | None:
+    if not uri.startswith("file:"):
+        return None
+    path = to_fs_path(uri)
+    if path is None or not path.endswith(PYTHON_SUFFIXES):
+        return None
+    return Path(os.path.abspath(path))
+
+
+def _newline_of(text: str) -> str:
+    match = _LINE_BREAK.search(text)
+    return match.group(0) if match else "\n"
+
+
+def _overlaps(a: types.Range, b: types.Range) -> bool:
+    def key(p: types.Position) -> tuple[int, int]:
+        return (p.line, p.character)
+
+    return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
+
+
+def _changed_span(old: str, new: str) -> tuple[int, int, str]:
+    """The smallest single replacement turning ``old`` into ``new``: (start, end, content)."""
+    prefix = 0
+    limit = min(len(old), len(new))
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
+        suffix += 1
+    return prefix, len(old) - suffix, new[prefix : len(new) - suffix]
+
+
+def create_server() -> FastapiLintServer:
+    server = FastapiLintServer()
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: FastapiLintServer, params: types.InitializeParams) -> None:
+        if params.trace is not None:
+            ls.protocol.trace = params.trace
+        try:
+            ls.options = ServerOptions.parse(params.initialization_options)
+        except ValueError as exc:
+            ls.options = ServerOptions()
+            ls.show(f"fastapi-lint: initialization options: {exc}", types.MessageType.Error)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: FastapiLintServer, params: types.InitializedParams) -> None:
+        capabilities = ls.client_capabilities
+        watch = (
+            capabilities.workspace is not None
+            and capabilities.workspace.did_change_watched_files is not None
+            and capabilities.workspace.did_change_watched_files.dynamic_registration
+        )
+        if watch:
+            await ls.client_register_capability_async(
+                types.RegistrationParams(
+                    registrations=[
+                        types.Registration(
+                            id="fastapi-lint-watched-files",
+                            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                                watchers=[
+                                    types.FileSystemWatcher(glob_pattern="**/*.py"),
+                                    types.FileSystemWatcher(glob_pattern="**/*.pyi"),
+                                    types.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
+                                ]
+                            ),
+                        )
+                    ]
+                )
+            )
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: FastapiLintServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.lint(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: FastapiLintServer, params: types.DidChangeTextDocumentParams) -> None:
+        if ls.options.lint_on_change:
+            ls.schedule(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
+    def did_save(ls: FastapiLintServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls.lint(params.text_document.uri, saved=True)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: FastapiLintServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.close(params.text_document.uri)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND],
+            resolve_provider=False,
+        ),
+    )
+    def code_action(ls: FastapiLintServer, params: types.CodeActionParams):
+        return ls.code_actions(params)
+
+    @server.command(APPLY_AUTOFIX)
+    async def apply_autofix(ls: FastapiLintServer, *arguments: Any) -> None:
+        uri = _command_uri(arguments)
+        path = _path_of(uri) if uri else None
+        project = next((p for p in ls.projects.values() if path in p.open), None)
+        if uri is None or path is None or project is None:
+            return None
+        edit = ls.fix_all_edit(project, path, uri)
+        if edit is not None:
+            await ls.workspace_apply_edit_async(
+                types.ApplyWorkspaceEditParams(edit=edit, label="fastapi-lint: fix all")
+            )
+        return None
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    def did_change_configuration(
+        ls: FastapiLintServer, params: types.DidChangeConfigurationParams
+    ) -> None:
+        if not params.settings:
+            return
+        try:
+            ls.options = ServerOptions.parse(params.settings)
+        except ValueError as exc:
+            ls.show(f"fastapi-lint: settings: {exc}", types.MessageType.Error)
+            return
+        ls.reset()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(
+        ls: FastapiLintServer, params: types.DidChangeWatchedFilesParams
+    ) -> None:
+        for change in params.changes:
+            ls.disk_changed(change.uri)
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: FastapiLintServer, params: None = None) -> None:
+        for timer in ls.timers.values():
+            timer.cancel()
+        ls.timers.clear()
+        for project in ls.projects.values():
+            project.flush_cache()  # a cache that cannot be written is skipped silently
+
+    return server
+
+
+def _command_uri(arguments: tuple[Any, ...]) -> str | None:
+    """The document of ``fastapi-lint.applyAutofix``: ``"file:///..."`` or ``{"uri": ...}``."""
+    for argument in arguments:
+        if isinstance(argument, (list, tuple)):
+            found = _command_uri(tuple(argument))
+            if found:
+                return found
+        if isinstance(argument, str):
+            return argument
+        if isinstance(argument, dict) and isinstance(argument.get("uri"), str):
+            return argument["uri"]
+        uri = getattr(argument, "uri", None)
+        if isinstance(uri, str):
+            return uri
+    return None
+
+
+def serve() -> None:
+    """Run the server on stdin/stdout until the client exits."""
+    logging.basicConfig(level=logging.WARNING, format="fastapi-lint server: %(message)s")
+    create_server().start_io()

@@ -1,0 +1,1 @@
+"""Configuration: settings as data, the schema of the [tool.fastapi-lint] table, per-file-ignore globs."""
