@@ -179,7 +179,7 @@ def test_style_rules_are_opt_in(tmp_path: Path, args, config, expected) -> None:
 
 
 def test_opt_in_rules_are_the_style_rules_and_metadata_syscalls() -> None:
-    from fastapi_lint.lint.rule import opt_in_codes, select_rules
+    from fastapi_lint.rules.selection import opt_in_codes, select_rules
 
     assert opt_in_codes() == ["FAPI105", "FAPI410", "FAPI411"]
     default = {rule.code for rule in select_rules(None, [])}
@@ -599,7 +599,7 @@ def test_cache_is_used_and_tagged(tmp_path: Path) -> None:
 
 
 def test_corrupt_tampered_or_hostile_cache_is_ignored(tmp_path: Path) -> None:
-    from fastapi_lint.engine.result_cache import write_signed
+    from fastapi_lint.core.signed_store import write_signed
 
     project = make_project(tmp_path, {"app.py": BLOCKING})
     runner = CliRunner()

@@ -25,7 +25,8 @@ from fastapi_lint.core.apply_fixes import compiles
 from fastapi_lint.core.source import WriteConflictError, read_source, write_source
 from fastapi_lint.engine.runner import Runner, RunOptions
 from fastapi_lint.lint.context import PendingFix
-from fastapi_lint.lint.rule import FixAvailability, Rule, all_rules, rule_by_code
+from fastapi_lint.lint.rule import FixAvailability, Rule
+from fastapi_lint.rules.registry import all_rules, rule_by_code
 
 RULE_FIXTURES = FIXTURES / "rules"
 FIXABLE = sorted(r.code for r in all_rules() if r.fix_availability is not FixAvailability.NONE)

@@ -24,7 +24,7 @@ import pytest
 from harness import FIXTURES, SELECT_HEADER, expected_findings, findings, run, snapshot_text
 
 from fastapi_lint.core.apply_fixes import compiles
-from fastapi_lint.lint.rule import all_rules
+from fastapi_lint.rules.registry import all_rules
 
 RULE_FIXTURES = FIXTURES / "rules"
 

@@ -14,7 +14,7 @@ from test_project_context import DEPS  # an async dependency that blocks
 
 from fastapi_lint.config.settings import load_settings
 from fastapi_lint.engine.runner import Runner, RunOptions, Shortcut
-from fastapi_lint.lint.rule import select_rules
+from fastapi_lint.rules.selection import select_rules
 
 HELPERS = """\
 import time
@@ -272,9 +272,9 @@ def test_fresh_files_are_cached_by_content_whichever_process_writes_them(
     import json
 
     from fastapi_lint.config.settings import load_settings
-    from fastapi_lint.engine.result_cache import read_signed
+    from fastapi_lint.core.signed_store import read_signed
     from fastapi_lint.engine.runner import PARALLEL_THRESHOLD, Runner, RunOptions
-    from fastapi_lint.lint.rule import select_rules
+    from fastapi_lint.rules.selection import select_rules
 
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
     for index in range(PARALLEL_THRESHOLD + 3):

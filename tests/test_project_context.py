@@ -14,8 +14,10 @@ from fastapi_lint.analysis.module_summary import ModuleSummary, Span
 from fastapi_lint.app.cli import main
 from fastapi_lint.config.settings import load_settings
 from fastapi_lint.engine.runner import Runner, RunOptions
-from fastapi_lint.lint.rule import Rule, rule_by_code, select_rules
-from fastapi_lint.project.index import ModuleReport, Project
+from fastapi_lint.lint.rule import ModuleReport, Rule
+from fastapi_lint.project.index import Project
+from fastapi_lint.rules.registry import rule_by_code
+from fastapi_lint.rules.selection import select_rules
 
 DEPS = """\
 import time

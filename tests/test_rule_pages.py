@@ -10,7 +10,7 @@ from harness import ROOT, check_text
 
 from fastapi_lint.app.cli import main
 from fastapi_lint.app.docs import REQUIRED_HEADINGS, code_blocks, page_sections, rule_page
-from fastapi_lint.lint.rule import all_rules
+from fastapi_lint.rules.registry import all_rules
 
 RULES = all_rules()
 

@@ -193,7 +193,8 @@ def _tamper(project: Path, change) -> None:
     """Apply ``change`` to the cached results (seen as ``{"files": {path: entry}}``) and store
     them again *correctly signed*: what a cache written by a buggy or hostile tool holding this
     user's key would contain. The last-run snapshot is removed so that entries are read."""
-    from fastapi_lint.engine.result_cache import ResultCache, write_signed
+    from fastapi_lint.core.signed_store import write_signed
+    from fastapi_lint.engine.result_cache import ResultCache
 
     cache_dir = project / ".fastapi_lint_cache"
     for snapshot in cache_dir.glob("run-*.json"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from harness import FIXTURES, expected_findings, findings, run
 
-from fastapi_lint.lint.rule import all_rules
+from fastapi_lint.rules.registry import all_rules
 
 SHOWCASE = FIXTURES / "showcase"
 

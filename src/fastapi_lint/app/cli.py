@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from fastapi_lint import OUTPUT_FORMATS, TARGET_VERSIONS, __version__
+from fastapi_lint.core.codes import INPUT_PROBLEMS, UNCHECKED
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -349,7 +350,7 @@ def _check(
         for root in settings.import_roots("configured", "declared", "default"):
             _verbose(f"import root: {root.describe(str(settings.root))}")
         _verbose(f"rules enabled: {', '.join(r.code for r in rules)}")
-        from fastapi_lint.lint.rule import quiet_for_versions
+        from fastapi_lint.rules.selection import quiet_for_versions
 
         for rule in quiet_for_versions(rules, settings.detect_versions()):
             package, version = rule.quiet_below  # type: ignore[misc]
@@ -500,7 +501,7 @@ def _check(
         _echo_chunks(report, err=report_stream_is_stderr)
 
     codes = {d.code for _, d in result.diagnostics}
-    if {"FAPI002", "FAPI003"} & codes:
+    if UNCHECKED & codes:
         return EXIT_ERROR
     if exit_code:
         return exit_code
@@ -535,7 +536,7 @@ def _show_settings(settings) -> None:
     def value(item) -> str:
         return "none" if item is None else json.dumps(item, default=str, ensure_ascii=False)
 
-    from fastapi_lint.lint.rule import DEFAULT_SELECT, opt_in_codes, quiet_for_versions
+    from fastapi_lint.rules.selection import DEFAULT_SELECT, opt_in_codes, quiet_for_versions
 
     versions = settings.detect_versions()
     rules = settings.enabled_rules()
@@ -587,7 +588,7 @@ def _fix_only_summary(context, quiet: bool) -> list[str]:
 
 
 # Findings about the file or the tool rather than the code: never baselined.
-_NOT_BASELINED = frozenset({"FAPI002", "FAPI003"})
+_NOT_BASELINED = UNCHECKED
 
 
 def _outcome_text(outcome) -> str | None:
@@ -669,7 +670,7 @@ def _add_noqa(result, quiet: bool) -> int:
     for outcome in result.outcomes:
         rows: dict[int, set[str]] = {}
         for diagnostic in outcome.diagnostics:
-            if diagnostic.code.startswith("FAPI00"):
+            if diagnostic.code in INPUT_PROBLEMS:
                 continue  # a file that cannot be read or parsed needs fixing, not silencing
             rows.setdefault(diagnostic.noqa_row, set()).add(diagnostic.code)
         if not rows:
@@ -839,7 +840,7 @@ def rule(code, show_all, output_format):
     import json
 
     from fastapi_lint.app.docs import rule_page
-    from fastapi_lint.lint.rule import all_rules, rule_by_name_or_code
+    from fastapi_lint.rules.registry import all_rules, rule_by_name_or_code
 
     if show_all:
         rules = all_rules()

@@ -99,7 +99,7 @@ TABLE_END = "<!-- rules-table:end -->"
 
 def rules_table() -> str:
     """The README's rule table, generated from the registry."""
-    from fastapi_lint.lint.rule import all_rules
+    from fastapi_lint.rules.registry import all_rules
 
     lines = [
         "| Code | Name | Default | Fix | What it finds |",

@@ -71,7 +71,7 @@ class Table(BaseModel):
 
 
 def _check_selectors(values: list[str]) -> None:
-    from fastapi_lint.lint.rule import is_valid_selector
+    from fastapi_lint.rules.selection import is_valid_selector
 
     for value in values:
         if not is_valid_selector(value.upper()):

@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -25,6 +25,10 @@ import contextlib
 
 from fastapi_lint import OUTPUT_FORMATS, TARGET_VERSIONS, __version__
 from fastapi_lint.core.hashing import blake2b
+
+if TYPE_CHECKING:
+    from fastapi_lint.project.options import ProjectOptions
+    from fastapi_lint.project.versions import Versions
 
 TOOL_TABLE = "fastapi-lint"
 DEFAULT_CACHE_DIR = ".fastapi_lint_cache"
@@ -105,7 +109,7 @@ class Settings:
 
     root: Path
     config_file: Path | None = None
-    # None: the default selection (every rule but the opt-in ones; see `registry.select_rules`).
+    # None: the default selection (every rule but the opt-in ones; see `rules.selection.select_rules`).
     select: list[str] | None = None
     ignore: list[str] = field(default_factory=list)
     extend_select: list[str] = field(default_factory=list)
@@ -133,8 +137,9 @@ class Settings:
     detected_target: tuple[int, int] | None = None  # read from `requires-python` once
     # `fastapi-version` etc.: override what the project's lock and requirement files say.
     version_overrides: dict[str, str] = field(default_factory=dict)
-    # Detected from the project root when the run starts (see `versions.py`).
-    versions: Any = None
+    # Detected from the project root on first use (see `project/versions.py`).
+    versions: Versions | None = None
+    _options: ProjectOptions | None = None
     _declared_roots: list | None = None  # read on first use (see import_roots)
 
     def import_roots(self, *kinds: str) -> list:
@@ -161,7 +166,21 @@ class Settings:
         seen: set[str] = set()
         return [r for r in found if not (r.path in seen or seen.add(r.path))]
 
-    def detect_versions(self):
+    def options(self) -> ProjectOptions:
+        """What the rules may know of these settings (built once; versions read on first use)."""
+        if self._options is None:
+            from fastapi_lint.project.options import ProjectOptions
+
+            self._options = ProjectOptions(
+                extend_blocking_calls=tuple(self.extend_blocking_calls),
+                allowed_blocking_calls=tuple(self.allowed_blocking_calls),
+                event_loop_contexts=tuple(self.event_loop_contexts),
+                read_versions=self.detect_versions,
+                read_target_python=self.target_python,
+            )
+        return self._options
+
+    def detect_versions(self) -> Versions:
         """The FastAPI/Starlette/Pydantic versions of the checked project (read once)."""
         if self.versions is None:
             from fastapi_lint.project.versions import detect_versions
@@ -182,13 +201,13 @@ class Settings:
         return self.detected_target
 
     def enabled_rules(self):
-        from fastapi_lint.lint.rule import select_rules
+        from fastapi_lint.rules.selection import select_rules
 
         return select_rules(self.select, self.ignore, self.extend_select)
 
     def is_fixable(self, code: str) -> bool:
         """Whether the fixes of ``code`` may be applied (every code unless `unfixable` says)."""
-        from fastapi_lint.lint.rule import is_selected
+        from fastapi_lint.rules.selection import is_selected
 
         return is_selected(code, [*self.fixable, *self.extend_fixable], self.unfixable)
 
@@ -409,7 +428,7 @@ def load_settings(start: Path, config_path: Path | None = None) -> Settings:
 def _validated(raw: dict[str, Any], config_file: Path, where: str, root: Path) -> SimpleNamespace:
     """The validated table. Validating imports pydantic, so the result of the last validation of
     an identical table is reused (it is stored, signed, in the cache directory)."""
-    from fastapi_lint.engine.result_cache import read_signed, write_signed
+    from fastapi_lint.core.signed_store import read_signed, write_signed
 
     digest = blake2b(
         json.dumps([raw, __version__, _code_fingerprint()], sort_keys=True, default=str).encode(),
@@ -507,7 +526,7 @@ def override_selectors(
 
 
 def validate_cli_selectors(option: str, values: list[str]) -> list[str]:
-    from fastapi_lint.lint.rule import is_valid_selector
+    from fastapi_lint.rules.selection import is_valid_selector
 
     result = []
     for value in values:

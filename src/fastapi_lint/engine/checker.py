@@ -14,6 +14,7 @@ from typing import Any
 from fastapi_lint.analysis.limits import DEEP_STACK, nesting_problem
 from fastapi_lint.analysis.walk import walk_module
 from fastapi_lint.config.settings import Settings
+from fastapi_lint.core.codes import INTERNAL_ERROR, exception_detail, file_diagnostic
 from fastapi_lint.core.diagnostics import Diagnostic
 from fastapi_lint.core.lazy import cst
 from fastapi_lint.core.noqa import parse_noqa
@@ -21,7 +22,6 @@ from fastapi_lint.engine.results import FileResult, syntax_error_diagnostic
 from fastapi_lint.engine.summarize import build_summary
 from fastapi_lint.lint.context import FileContext
 from fastapi_lint.lint.rule import Rule
-from fastapi_lint.rules.meta import InternalError, exception_detail, file_diagnostic
 
 
 def parse_module(text: str):
@@ -124,7 +124,7 @@ class FileChecker:
             is_package=is_package,
             text=text,
             module=module,
-            settings=self.settings,
+            options=self.settings.options(),
             walk=walk,
             positions=positions,
         )
@@ -215,7 +215,7 @@ def _describe_syntax_error(text: str, path: str, exc: cst.ParserSyntaxError) -> 
 
 def _file_internal_error(exc: BaseException) -> Diagnostic:
     return file_diagnostic(
-        InternalError,
+        INTERNAL_ERROR,
         f"The linter failed on this file ({exception_detail(exc)}); no rule results for it. "
         "Please report this with the file.",
     )
@@ -223,7 +223,7 @@ def _file_internal_error(exc: BaseException) -> Diagnostic:
 
 def _internal_error(code: str, error: str) -> Diagnostic:
     return file_diagnostic(
-        InternalError,
+        INTERNAL_ERROR,
         f"Rule {code} failed on this file ({error}); other rules still ran. "
         "Please report this with the file.",
     )

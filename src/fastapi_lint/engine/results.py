@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi_lint.analysis.module_summary import ModuleSummary
+from fastapi_lint.core.codes import SYNTAX_ERROR
 from fastapi_lint.core.diagnostics import Diagnostic, Location
 from fastapi_lint.core.noqa import NoqaDirectives
-from fastapi_lint.rules.meta import SyntaxErrorRule
 
 # Where ``FileResult.to_data`` puts the module summary and the positions flag.
 DATA_SUMMARY = 3
@@ -65,8 +65,8 @@ def syntax_error_diagnostic(
 ) -> Diagnostic:
     location = Location(row, column)
     return Diagnostic(
-        code=SyntaxErrorRule.code,
-        name=SyntaxErrorRule.name,
+        code=SYNTAX_ERROR.code,
+        name=SYNTAX_ERROR.name,
         message=f"{prefix}{message}",
         start=0,
         end=0,

@@ -17,6 +17,7 @@ from fastapi_lint.analysis.module_summary import PENDING_READS
 from fastapi_lint.config.globs import PerFileIgnores
 from fastapi_lint.config.settings import Settings
 from fastapi_lint.core.apply_fixes import MAX_ROUNDS, applicable, apply_fixes, compiles
+from fastapi_lint.core.codes import INPUT_PROBLEMS, IO_ERROR, UNCHECKED, file_diagnostic
 from fastapi_lint.core.diagnostics import Diagnostic
 from fastapi_lint.core.source import (
     SourceDecodeError,
@@ -36,6 +37,7 @@ from fastapi_lint.engine.discovery import (
     display_path,
     module_name_for,
 )
+from fastapi_lint.engine.project_pass import refine_diagnostics, run_project_rules
 from fastapi_lint.engine.reach import reachable_context
 from fastapi_lint.engine.result_cache import ResultCache, RunSnapshot
 from fastapi_lint.engine.results import (
@@ -44,10 +46,10 @@ from fastapi_lint.engine.results import (
     FileResult,
     syntax_error_diagnostic,
 )
-from fastapi_lint.lint.rule import Rule, quiet_for_versions
-from fastapi_lint.project.index import WITHDRAWN, Project, refine_diagnostics, run_project_rules
+from fastapi_lint.lint.rule import WITHDRAWN, Rule
+from fastapi_lint.project.index import Project
 from fastapi_lint.project.roots import KINDS, Resolution, first_party_names, resolution
-from fastapi_lint.rules.meta import IOError_, file_diagnostic
+from fastapi_lint.rules.selection import quiet_for_versions
 
 # The project pass runs again at most this many times after checking files again with positions.
 _POSITION_ROUNDS = 3
@@ -157,7 +159,7 @@ _WORKER_CHECKER = None
 def _init_worker(settings: Settings, codes: list[str]) -> None:
     global _WORKER_CHECKER
     from fastapi_lint.engine.checker import FileChecker
-    from fastapi_lint.lint.rule import rule_by_code
+    from fastapi_lint.rules.registry import rule_by_code
 
     rules = [rule_by_code(code) for code in codes]
     _WORKER_CHECKER = FileChecker(settings, [r for r in rules if r is not None])
@@ -175,7 +177,7 @@ def _check_batch(
         result_data = _interned(result.to_data())
         written = False
         if slot is not None and not result.internal_error:
-            from fastapi_lint.engine.result_cache import settled_mtime, write_signed
+            from fastapi_lint.core.signed_store import settled_mtime, write_signed
 
             try:
                 entry = [settled_mtime(slot.mtime_ns), slot.size, result.digest, result_data]
@@ -236,7 +238,7 @@ def io_error_result(
     source: SourcePath, message: str, prefix: str = "Cannot read the file: "
 ) -> FileResult:
     result = FileResult(path=source.display, digest="")
-    result.diagnostics.append(file_diagnostic(IOError_, f"{prefix}{message}"))
+    result.diagnostics.append(file_diagnostic(IO_ERROR, f"{prefix}{message}"))
     return result
 
 
@@ -435,9 +437,7 @@ class Runner:
 
         if cache is not None:
             cache.save()
-            if reusable and not any(
-                d.code in ("FAPI002", "FAPI003") for o in outcomes for d in o.diagnostics
-            ):
+            if reusable and not any(d.code in UNCHECKED for o in outcomes for d in o.diagnostics):
                 cache.save_run(
                     snapshot_stats,
                     {self.cache_key(s): result.digest for s, result in results.items()},
@@ -721,7 +721,7 @@ class Runner:
             summaries = [o.result.summary for o in outcomes if o.result.summary is not None]
             context_summaries = [o.result.summary for o in context if o.result.summary is not None]
             project = Project([*summaries, *context_summaries, *extra_summaries])
-            project.settings = self.settings
+            project.options = self.settings.options()
             noqa = {o.result.path: o.result.noqa for o in outcomes}
             project_diagnostics = run_project_rules(project, self.rules, summaries, noqa)
             # Modules whose positions the rules needed: reported on, or named in a message.
@@ -795,12 +795,12 @@ class Runner:
     def _filter(self, source: SourcePath, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         ignored = self.per_file_ignores.codes_for(source.path)
         if ignored:
-            from fastapi_lint.lint.rule import code_matches
+            from fastapi_lint.rules.selection import code_matches
 
             diagnostics = [
                 d
                 for d in diagnostics
-                if d.code.startswith("FAPI00") or not code_matches(ignored, d.code)
+                if d.code in INPUT_PROBLEMS or not code_matches(ignored, d.code)
             ]
         if self._unfixable:
             # `unfixable`: the finding stays, without a fix to apply, offer or count.
@@ -955,7 +955,7 @@ class Runner:
     def _not_written(outcome: FileOutcome, reason: str) -> None:
         """The fixes of ``outcome`` could not be written: its findings stand, plus a FAPI002."""
         written = file_diagnostic(
-            IOError_, f"Fixes not written: {reason}; the file was left unchanged"
+            IO_ERROR, f"Fixes not written: {reason}; the file was left unchanged"
         )
         outcome.diagnostics = sorted([*outcome.diagnostics, written], key=Diagnostic.sort_key)
 

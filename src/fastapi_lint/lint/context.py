@@ -9,7 +9,7 @@ file is done (see ``positions.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from fastapi_lint.analysis.fastapi_model import FastAPIModel, build_fastapi_model
 from fastapi_lint.analysis.inference import Resolver
@@ -20,10 +20,14 @@ from fastapi_lint.analysis.scope import ClassInfo, Frame, FunctionInfo
 from fastapi_lint.analysis.walk import WalkResult
 from fastapi_lint.core.diagnostics import Applicability, Diagnostic, Edit, Fix
 from fastapi_lint.core.lazy import cst
+from fastapi_lint.project.options import ProjectOptions
 
-if TYPE_CHECKING:
-    from fastapi_lint.config.settings import Settings
-    from fastapi_lint.lint.rule import Rule
+
+class RuleIdentity(Protocol):
+    """A rule as its findings name it: a ``Rule`` class (``lint/rule.py``)."""
+
+    code: str
+    name: str
 
 
 @dataclass(slots=True, eq=False)
@@ -63,7 +67,7 @@ class PendingFix:
 
 @dataclass(slots=True, eq=False)
 class PendingDiagnostic:
-    rule: type[Rule]
+    rule: RuleIdentity
     node: cst.CSTNode
     message: str
     fix: PendingFix | None
@@ -85,14 +89,14 @@ class FileContext:
     is_package: bool
     text: str
     module: cst.Module
-    settings: Settings
+    options: ProjectOptions
     walk: WalkResult
     resolver: Resolver = field(init=False)
     fastapi: FastAPIModel = field(init=False)
     summary: ModuleSummary = field(init=False)
     spans: NodeSpans = field(init=False)
     # Set by the dispatcher for each handler call.
-    rule: type[Rule] | None = None
+    rule: RuleIdentity | None = None
     frame: Frame | None = None
     parent: cst.CSTNode | None = None
     _pending: list[PendingDiagnostic] = field(default_factory=list)
@@ -121,7 +125,7 @@ class FileContext:
         fix: PendingFix | None = None,
         data: dict[str, Any] | None = None,
         end_node: cst.CSTNode | None = None,
-        rule: type[Rule] | None = None,
+        rule: RuleIdentity | None = None,
     ) -> None:
         owner = rule or self.rule
         assert owner is not None, "report() outside of a rule handler needs rule="

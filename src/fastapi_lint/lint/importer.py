@@ -78,7 +78,7 @@ def source_module(ctx: FileContext, module: str, name: str) -> str:
     oldest Python the project supports lacks (``target-version``, ``requires-python``)."""
     if module == "typing":
         since = TYPING_SINCE.get(name)
-        if since is not None and ctx.settings.target_python() < since:
+        if since is not None and ctx.options.target_python() < since:
             return "typing_extensions"
     return module
 

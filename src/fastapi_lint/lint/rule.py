@@ -1,8 +1,9 @@
-"""Rules: their metadata, their registration, and which of them a configuration enables.
+"""The rule base class: what a rule declares and the hooks the engine calls.
 
 A rule is a class with a code, a name and handler methods named after the libcst node types it
-wants (``visit_Call``); defining the class registers it. Rules that need the whole project
-implement ``check_module`` instead of (or besides) node handlers. Rule classes never do I/O.
+wants (``visit_Call``); defining the class registers it (``rules/registry.py`` imports every rule
+module and lists them). Rules that need the whole project implement ``check_module`` instead of
+(or besides) node handlers. Rule classes never do I/O.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from __future__ import annotations
 import enum
 import inspect
 import re
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from fastapi_lint.core.diagnostics import Diagnostic, Fix, Location
 
 if TYPE_CHECKING:
-    from fastapi_lint.analysis.module_summary import ModuleSummary
-    from fastapi_lint.core.diagnostics import Diagnostic
+    from fastapi_lint.analysis.module_summary import ModuleSummary, Span
     from fastapi_lint.lint.context import FileContext
-    from fastapi_lint.project.index import ModuleReport, Project
+    from fastapi_lint.project.index import Project
 
 CODE_PATTERN = re.compile(r"^FAPI\d{3}$")
 
@@ -35,6 +38,11 @@ class FixAvailability(enum.Enum):
     NONE = "none"
     SOMETIMES = "sometimes"
     ALWAYS = "always"
+
+
+# The message a rule's ``refine`` gives a per-file finding that the project pass withdraws
+# (an event-loop finding in a context the run does not report): the runner drops it.
+WITHDRAWN = ""
 
 
 class Rule:
@@ -123,115 +131,44 @@ def register(rule: type[Rule]) -> None:
     _REGISTRY[rule.code] = rule
 
 
-def load_rules() -> None:
-    """Import every rule module (importing a module registers the rules it defines)."""
-    import fastapi_lint.rules  # noqa: F401
-
-
-def all_rules() -> list[type[Rule]]:
-    load_rules()
-    return [_REGISTRY[code] for code in sorted(_REGISTRY)]
-
-
-def rule_by_code(code: str) -> type[Rule] | None:
-    load_rules()
-    return _REGISTRY.get(code.upper())
-
-
-def rule_by_name_or_code(key: str) -> type[Rule] | None:
-    load_rules()
-    found = _REGISTRY.get(key.upper())
-    if found is not None:
-        return found
-    for rule in _REGISTRY.values():
-        if rule.name == key:
-            return rule
-    return None
-
-
-# -- selection ----------------------------------------------------------------------------
-
-SELECTOR_PATTERN = re.compile(r"^(ALL|FAPI\d{0,3})$")
-
-
-def is_valid_selector(selector: str) -> bool:
-    """``ALL``, ``FAPI``, a family (``FAPI1``), a group (``FAPI10``) or a code that exists."""
-    if not SELECTOR_PATTERN.match(selector):
-        return False
-    if selector == "ALL":
-        return True
-    return any(code.startswith(selector) for code in _codes())
-
-
-def _codes() -> list[str]:
-    load_rules()
-    return list(_REGISTRY)
-
-
-def _specificity(selector: str, code: str) -> int | None:
-    if selector == "ALL":
-        return 0
-    if code.startswith(selector):
-        return len(selector)
-    return None
-
-
-# What `select` means when the configuration does not set it: every rule but the opt-in ones.
-DEFAULT_SELECT = ("FAPI",)
-
-
-def select_rules(
-    select: Iterable[str] | None, ignore: Iterable[str], extend_select: Iterable[str] = ()
-) -> list[type[Rule]]:
-    """The rules enabled by ruff's semantics: the most specific selector wins, ignore on ties.
-    ``select=None`` is the default selection, which leaves the opt-in rules to ``extend_select``."""
-    ignores = list(ignore)
-    extra = list(extend_select)
-    if select is None:
-        return [
-            rule
-            for rule in all_rules()
-            if rule.always_enabled
-            or is_selected(rule.code, extra if rule.opt_in else [*DEFAULT_SELECT, *extra], ignores)
-        ]
-    selects = [*select, *extra]
-    return [
-        rule
-        for rule in all_rules()
-        if rule.always_enabled or is_selected(rule.code, selects, ignores)
-    ]
-
-
-def opt_in_codes() -> list[str]:
-    """The codes of the rules the default selection leaves out."""
-    return [rule.code for rule in all_rules() if rule.opt_in]
-
-
-def is_selected(code: str, selects: Iterable[str], ignores: Iterable[str]) -> bool:
-    """Whether ``code`` is chosen by ``selects`` over ``ignores`` (the most specific selector
-    wins, ignore on ties): ``select``/``ignore``, and ``fixable``/``unfixable`` alike."""
-    best_select = max(
-        (s for s in (_specificity(sel, code) for sel in selects) if s is not None), default=None
-    )
-    if best_select is None:
-        return False
-    best_ignore = max(
-        (s for s in (_specificity(sel, code) for sel in ignores) if s is not None), default=None
-    )
-    return best_ignore is None or best_select > best_ignore
-
-
-def quiet_for_versions(rules: Iterable[type[Rule]], versions) -> list[type[Rule]]:
-    """The rules that stay quiet for the project's pinned versions (see ``Rule.quiet_below``)."""
-    return [
-        rule
-        for rule in rules
-        if rule.quiet_below is not None and versions.pinned_older_than(*rule.quiet_below)
-    ]
-
-
-def code_matches(selectors: Iterable[str], code: str) -> bool:
-    return any(_specificity(selector, code) is not None for selector in selectors)
+def registered() -> dict[str, type[Rule]]:
+    """Every rule class defined so far, by code (``rules.registry`` imports them all first)."""
+    return _REGISTRY
 
 
 Handler = Callable[..., None]
+
+
+@dataclass(slots=True)
+class ModuleReport:
+    """Where a project rule reports findings on one module."""
+
+    module: ModuleSummary
+    rule: type[Rule] | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def report(
+        self,
+        span: Span,
+        message: str,
+        *,
+        fix: Fix | None = None,
+        data: dict[str, Any] | None = None,
+        rule: type[Rule] | None = None,
+    ) -> None:
+        owner = rule or self.rule
+        assert owner is not None
+        self.diagnostics.append(
+            Diagnostic(
+                code=owner.code,
+                name=owner.name,
+                message=message,
+                start=span.start,
+                end=span.end,
+                location=Location(span.row, span.column),
+                end_location=Location(span.end_row, span.end_column),
+                fix=fix,
+                noqa_row=span.row,
+                data=data or {},
+            )
+        )

@@ -1,15 +1,14 @@
-"""The project pass: facts that need every module, computed from the per-module summaries.
+"""The project index: facts that need every module, computed from the per-module summaries.
 
-``Project`` indexes the summaries (modules, functions, classes, re-exports); project rules
-implement ``Rule.check_module(module, project, report)`` and report through ``ModuleReport``.
-Nothing here parses source: unchanged modules come straight from the cache.
+``Project`` indexes the summaries (modules, functions, classes, re-exports); project rules read
+it in ``Rule.check_module(module, project, report)``. Nothing here parses source: unchanged
+modules come straight from the cache, and nothing here knows a rule.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi_lint.analysis.inference import class_object_of, element_of
@@ -20,12 +19,9 @@ from fastapi_lint.analysis.module_summary import (
     FunctionSummary,
     ModuleSummary,
     ParamSummary,
-    Span,
 )
 from fastapi_lint.analysis.scope import plain_def_runs_in_threadpool
-from fastapi_lint.core.diagnostics import Diagnostic, Fix, Location
-from fastapi_lint.core.noqa import NoqaDirectives
-from fastapi_lint.lint.rule import Rule
+from fastapi_lint.project.options import ProjectOptions
 
 _MAX_ALIAS_DEPTH = 10
 
@@ -121,8 +117,8 @@ class Project:
                         target.add_role("dependency")
         # Facts of rule families, computed once per project pass: key -> value.
         self.memo: dict[str, Any] = {}
-        # The run's settings (set by the runner; None in tests that build a Project directly).
-        self.settings: Any = None
+        # What the run's configuration tells rules (set by the engine; defaults in tests).
+        self.options = ProjectOptions()
         # Lines for `--verbose` that rules add about the project pass.
         self.notes: list[str] = []
 
@@ -447,99 +443,3 @@ class Project:
         if value_type.startswith(".") or value_type in self.classes:
             return value_type
         return self.resolve(value_type)
-
-
-@dataclass(slots=True)
-class ModuleReport:
-    """Where a project rule reports findings on one module."""
-
-    module: ModuleSummary
-    rule: type[Rule] | None = None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    def report(
-        self,
-        span: Span,
-        message: str,
-        *,
-        fix: Fix | None = None,
-        data: dict[str, Any] | None = None,
-        rule: type[Rule] | None = None,
-    ) -> None:
-        owner = rule or self.rule
-        assert owner is not None
-        self.diagnostics.append(
-            Diagnostic(
-                code=owner.code,
-                name=owner.name,
-                message=message,
-                start=span.start,
-                end=span.end,
-                location=Location(span.row, span.column),
-                end_location=Location(span.end_row, span.end_column),
-                fix=fix,
-                noqa_row=span.row,
-                data=data or {},
-            )
-        )
-
-
-def run_project_rules(
-    project: Project,
-    rules: list[Rule],
-    modules: Iterable[ModuleSummary],
-    noqa: dict[str, NoqaDirectives],
-) -> dict[str, list[Diagnostic]]:
-    """Project diagnostics per module path, with noqa comments applied."""
-    project_rules = [rule for rule in rules if type(rule).has_project_check()]
-    results: dict[str, list[Diagnostic]] = {}
-    if not project_rules:
-        return results
-    for module in modules:
-        report = ModuleReport(module)
-        for rule in project_rules:
-            report.rule = type(rule)
-            reported = len(report.diagnostics)
-            try:
-                rule.check_module(module, project, report)
-            except Exception as exc:  # a broken rule must not take the run down
-                del report.diagnostics[reported:]  # half-done: dropped
-                report.diagnostics.append(_project_rule_failed(rule.code, exc))
-        directives = noqa.get(module.path)
-        found = report.diagnostics
-        if directives is not None:
-            found = [d for d in found if not directives.suppresses(d.code, d.noqa_row)]
-        if found:
-            results[module.path] = found
-    return results
-
-
-# The message a rule's ``refine`` gives a per-file finding that the project pass withdraws
-# (an event-loop finding in a context the run does not report): the runner drops it.
-WITHDRAWN = ""
-
-
-def refine_diagnostics(
-    project: Project, rules_by_code: dict[str, Rule], diagnostics: list[Diagnostic]
-) -> list[Diagnostic]:
-    """Let rules restate per-file messages with project knowledge (roles named elsewhere), or
-    withdraw them (message ``WITHDRAWN``); the list keeps one entry per diagnostic."""
-    refined = []
-    for diagnostic in diagnostics:
-        rule = rules_by_code.get(diagnostic.code)
-        if rule is not None and diagnostic.data:
-            # On failure the per-file message stands (its data may come from a cache file).
-            with contextlib.suppress(Exception):
-                diagnostic = rule.refine(diagnostic, project)
-        refined.append(diagnostic)
-    return refined
-
-
-def _project_rule_failed(code: str, exc: Exception) -> Diagnostic:
-    from fastapi_lint.rules.meta import InternalError, exception_detail, file_diagnostic
-
-    return file_diagnostic(
-        InternalError,
-        f"Rule {code} failed in the project pass on this module ({exception_detail(exc)}); "
-        "other rules still ran. Please report this with the file.",
-    )

@@ -11,7 +11,7 @@ A requirement is understood as the range of versions it admits, from its full PE
 nothing about the range) or Poetry constraint (``^1.2``, ``~1.2``). Rules ask the range questions
 ("can the project run on version X", "does every version it admits come before X", "which major
 does it run on"), and the answer does not depend on the format the range was written in.
-Rules that only apply to some versions ask ``Versions`` (``ctx.settings.versions``).
+Rules that only apply to some versions ask ``Versions`` (``ctx.options.versions()``).
 """
 
 from __future__ import annotations
@@ -230,7 +230,7 @@ def detect_versions(
 
     from fastapi_lint import __version__
     from fastapi_lint.core.hashing import blake2b
-    from fastapi_lint.engine.result_cache import read_signed, settled_mtime, write_signed
+    from fastapi_lint.core.signed_store import read_signed, settled_mtime, write_signed
 
     stats = _input_stats(root)
     key = blake2b(

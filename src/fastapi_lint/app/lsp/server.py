@@ -42,9 +42,10 @@ from fastapi_lint.config.settings import (
     load_settings,
     override_selectors,
 )
+from fastapi_lint.core.codes import INPUT_PROBLEMS
 from fastapi_lint.core.diagnostics import Applicability, Diagnostic
 from fastapi_lint.engine.runner import is_project_root
-from fastapi_lint.lint.rule import rule_by_code
+from fastapi_lint.rules.registry import rule_by_code
 
 logger = logging.getLogger("fastapi_lint.app.lsp.server")
 
@@ -325,7 +326,7 @@ class FastapiLintServer(LanguageServer):
             message=diagnostic.message,
             severity=(
                 types.DiagnosticSeverity.Error
-                if diagnostic.code in ("FAPI001", "FAPI002", "FAPI003")
+                if diagnostic.code in INPUT_PROBLEMS
                 else types.DiagnosticSeverity.Warning
             ),
             code=diagnostic.code,
@@ -403,7 +404,7 @@ class FastapiLintServer(LanguageServer):
                             edit=types.WorkspaceEdit(changes={uri: edits}),
                         )
                     )
-                if diagnostic.code.startswith("FAPI00"):
+                if diagnostic.code in INPUT_PROBLEMS:
                     continue
                 noqa = project.noqa_edit(path, diagnostic)
                 if noqa is not None:

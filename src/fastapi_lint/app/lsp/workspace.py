@@ -255,7 +255,7 @@ class WarmProject:
         if self._project is None:
             self.rebuilds += 1
             self._project = Project(self._summaries())
-            self._project.settings = self.settings
+            self._project.options = self.settings.options()
         return self._project
 
     def diagnostics(self, path: Path) -> list[Diagnostic]:

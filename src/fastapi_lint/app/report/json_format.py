@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from fastapi_lint.app.report import Entry, ReportContext
-from fastapi_lint.lint.rule import rule_by_code
+from fastapi_lint.rules.registry import rule_by_code
 
 
 def entry_to_json(entry: Entry) -> dict[str, Any]:

@@ -6,19 +6,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi_lint.analysis.knowledge.names import BACKGROUND_TASK, BACKGROUND_TASKS, RESPONSE_TYPES
+from fastapi_lint.analysis.knowledge.names import BACKGROUND_TASK, BACKGROUND_TASKS
 from fastapi_lint.analysis.module_summary import ModuleSummary, Span, fact_type
 from fastapi_lint.analysis.scope import BindingKind, FunctionInfo
 from fastapi_lint.analysis.signatures import signature
 from fastapi_lint.core.diagnostics import Fix
 from fastapi_lint.core.lazy import cst
 from fastapi_lint.lint.context import FileContext, PendingFix
-from fastapi_lint.lint.rule import FixAvailability, Rule
-from fastapi_lint.project.index import ModuleReport, Project
+from fastapi_lint.lint.rule import FixAvailability, ModuleReport, Rule
+from fastapi_lint.project.index import Project
 from fastapi_lint.project.routes import dependency_closure, served_routes
 from fastapi_lint.rules.correctness.shared import (
     enclosing_statement,
     indentation_of,
+    is_response_class,
     sentence_start,
 )
 
@@ -43,14 +44,6 @@ class UsesTasks:
 
     function: str
     param: str
-
-
-def is_response_class(project: Project, qualname: str) -> bool:
-    if qualname in RESPONSE_TYPES:
-        return True
-    if project.klass(qualname) is None:
-        return False
-    return any(a in RESPONSE_TYPES for a in project.class_ancestors(project.resolve(qualname)))
 
 
 class BackgroundTasksOverwritten(Rule):

@@ -131,9 +131,7 @@ class UnresolvableAnnotation(GatedRule):
             or len(statement.names) != 1
         ):
             return None
-        allow_unions = not ctx.settings.detect_versions().pinned_older_than(
-            "fastapi", PEP604_AT_RUNTIME
-        )
+        allow_unions = not ctx.options.versions().pinned_older_than("fastapi", PEP604_AT_RUNTIME)
         if not module.evaluates_eagerly(allow_unions):
             return None
         body = list(ctx.module.body)

@@ -30,7 +30,7 @@ class StrUnionParam(GatedRule):
     fix_availability = FixAvailability.SOMETIMES
 
     def end_file(self, ctx: FileContext) -> None:
-        if ctx.settings.detect_versions().older_than("pydantic", "2.0"):
+        if ctx.options.versions().older_than("pydantic", "2.0"):
             return  # Pydantic v1 tries the members left to right
         for function in ctx.functions:
             if not function.node.params.params and not function.node.params.kwonly_params:

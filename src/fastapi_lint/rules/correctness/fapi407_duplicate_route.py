@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from fastapi_lint.analysis.module_summary import ModuleSummary
-from fastapi_lint.lint.rule import Rule
-from fastapi_lint.project.index import ModuleReport, Project
+from fastapi_lint.lint.rule import ModuleReport, Rule
+from fastapi_lint.project.index import Project
 from fastapi_lint.rules.correctness.conflicts import conflicts, fresh_span
 
 

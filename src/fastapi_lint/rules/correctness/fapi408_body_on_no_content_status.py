@@ -12,8 +12,8 @@ from fastapi_lint.analysis.module_summary import ModuleSummary, Span, fact_type
 from fastapi_lint.analysis.scope import FunctionInfo, RouteInfo
 from fastapi_lint.core.lazy import cst
 from fastapi_lint.lint.context import FileContext
-from fastapi_lint.lint.rule import Rule
-from fastapi_lint.project.index import ModuleReport, Project
+from fastapi_lint.lint.rule import ModuleReport, Rule
+from fastapi_lint.project.index import Project
 
 FACT = "fapi408"
 _STATUS_NAME = re.compile(r"^HTTP_(\d{3})_")

@@ -11,8 +11,8 @@ from fastapi_lint.analysis.signatures import signature
 from fastapi_lint.core.diagnostics import Fix
 from fastapi_lint.core.lazy import cst
 from fastapi_lint.lint.context import FileContext, PendingFix
-from fastapi_lint.lint.rule import FixAvailability, Rule
-from fastapi_lint.project.index import ModuleReport, Project
+from fastapi_lint.lint.rule import FixAvailability, ModuleReport, Rule
+from fastapi_lint.project.index import Project
 from fastapi_lint.project.routes import dependency_closure, path_params, served_routes
 
 FACT = "fapi409"

@@ -60,7 +60,7 @@ class NonAnnotatedDependency(Rule):
     opt_in = True  # style: out of the default selection
 
     def end_file(self, ctx: FileContext) -> None:
-        if ctx.settings.detect_versions().pinned_older_than("fastapi", ANNOTATED_SUPPORT):
+        if ctx.options.versions().pinned_older_than("fastapi", ANNOTATED_SUPPORT):
             return
         self._collect_factories(ctx)
         for function in ctx.functions:

@@ -71,7 +71,7 @@ class RedundantResponseModel(Rule):
     opt_in = True  # style: out of the default selection
 
     def end_file(self, ctx: FileContext) -> None:
-        versions = ctx.settings.detect_versions()
+        versions = ctx.options.versions()
         if versions.pinned_older_than("fastapi", RETURN_TYPE_AS_MODEL):
             return
         for function, route in ctx.fastapi.routes:

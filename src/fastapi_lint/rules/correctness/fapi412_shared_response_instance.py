@@ -9,10 +9,9 @@ from fastapi_lint.analysis.module_summary import ModuleSummary, Span, fact_type
 from fastapi_lint.analysis.scope import BindingKind, FrameKind
 from fastapi_lint.core.lazy import cst
 from fastapi_lint.lint.context import FileContext
-from fastapi_lint.lint.rule import Rule
-from fastapi_lint.project.index import ModuleReport, Project
-from fastapi_lint.rules.correctness.fapi401_background_tasks_overwritten import is_response_class
-from fastapi_lint.rules.correctness.shared import sentence_start
+from fastapi_lint.lint.rule import ModuleReport, Rule
+from fastapi_lint.project.index import Project
+from fastapi_lint.rules.correctness.shared import is_response_class, sentence_start
 
 FACT = "fapi412"
 ROLES = frozenset({"route", "exception handler"})

@@ -13,8 +13,8 @@ from fastapi_lint.core.diagnostics import Fix
 from fastapi_lint.core.lazy import cst
 from fastapi_lint.lint.context import FileContext, PendingFix
 from fastapi_lint.lint.importer import plan_from_import
-from fastapi_lint.lint.rule import FixAvailability, Rule
-from fastapi_lint.project.index import ModuleReport, Project
+from fastapi_lint.lint.rule import FixAvailability, ModuleReport, Rule
+from fastapi_lint.project.index import Project
 
 UNENCODED = "fapi413-unencoded"
 HANDLERS = "fapi413-handlers"

@@ -11,8 +11,8 @@ from fastapi_lint.analysis.scope import ClassInfo
 from fastapi_lint.analysis.signatures import signature
 from fastapi_lint.core.lazy import cst
 from fastapi_lint.lint.context import FileContext
-from fastapi_lint.lint.rule import Rule
-from fastapi_lint.project.index import ModuleReport, Project
+from fastapi_lint.lint.rule import ModuleReport, Rule
+from fastapi_lint.project.index import Project
 
 VALIDATED = "fapi415-validated"
 DEPENDS_ON_CLASS = "fapi415-depends"

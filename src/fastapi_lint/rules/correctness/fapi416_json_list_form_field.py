@@ -19,7 +19,7 @@ class JsonListFormField(Rule):
     summary = f"`Json[list[...]]` form field: rejected by FastAPI before {FIXED_IN}"
 
     def end_file(self, ctx: FileContext) -> None:
-        found = ctx.settings.detect_versions().older_than("fastapi", FIXED_IN)
+        found = ctx.options.versions().older_than("fastapi", FIXED_IN)
         if found is None:
             return
         for function in ctx.functions:

@@ -32,7 +32,7 @@ class FormModelFieldsSet(Rule):
         bindings = found[1]
         if len(bindings) != 1 or bindings[0].kind is not BindingKind.PARAM:
             return
-        version = ctx.settings.detect_versions().older_than("fastapi", FIXED_IN)
+        version = ctx.options.versions().older_than("fastapi", FIXED_IN)
         if version is None:
             return
         param = next((p for p in signature(ctx, function) if p.param is bindings[0].node), None)

@@ -63,7 +63,7 @@ class YieldDependencySwallowsException(GatedRule):
     fix_availability = FixAvailability.SOMETIMES
 
     def end_file(self, ctx: FileContext) -> None:
-        if ctx.settings.detect_versions().pinned_older_than("fastapi", SWALLOWED_SINCE):
+        if ctx.options.versions().pinned_older_than("fastapi", SWALLOWED_SINCE):
             return
         for function in ctx.functions:
             if not function.is_generator:

@@ -62,7 +62,7 @@ class LifespanWithEventHandlers(Rule):
                     call,
                     f'`{ctx.code_for(func)}("{event}", ...)`: ' + _never_runs(event),
                 )
-        versions = ctx.settings.detect_versions()
+        versions = ctx.options.versions()
         if versions.older_than("fastapi", ROUTER_LIFESPANS_MERGED) is None:
             return
         routers = {a.qualname: a for a in ctx.fastapi.apps if a.kind == "router"}

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from fastapi_lint.analysis.knowledge.names import RESPONSE_TYPES
 from fastapi_lint.analysis.module_summary import ModuleSummary, Span, fact_type
 from fastapi_lint.analysis.scope import FunctionInfo
 from fastapi_lint.core.diagnostics import Fix
 from fastapi_lint.core.lazy import cst
 from fastapi_lint.lint.context import FileContext, PendingFix
-from fastapi_lint.lint.rule import Rule
-from fastapi_lint.project.index import ModuleReport, Project
+from fastapi_lint.lint.rule import ModuleReport, Rule
+from fastapi_lint.project.index import Project
 
 GATED = "fapi-gated"
 
@@ -188,3 +189,11 @@ class QueryParamRule(Rule):
 def sentence_start(text: str) -> str:
     """``text`` with its first letter upper-cased (``str.capitalize`` lowers the rest)."""
     return text[:1].upper() + text[1:]
+
+
+def is_response_class(project: Project, qualname: str) -> bool:
+    if qualname in RESPONSE_TYPES:
+        return True
+    if project.klass(qualname) is None:
+        return False
+    return any(a in RESPONSE_TYPES for a in project.class_ancestors(project.resolve(qualname)))

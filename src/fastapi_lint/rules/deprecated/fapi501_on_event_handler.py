@@ -27,7 +27,7 @@ class OnEventHandler(Rule):
     fix_availability = FixAvailability.SOMETIMES
 
     def end_file(self, ctx: FileContext) -> None:
-        if ctx.settings.detect_versions().pinned_older_than("fastapi", LIFESPAN_SINCE):
+        if ctx.options.versions().pinned_older_than("fastapi", LIFESPAN_SINCE):
             return
         handlers: list[tuple[FunctionInfo, cst.Decorator, str, AppOrRouter | None]] = []
         for function in ctx.functions:

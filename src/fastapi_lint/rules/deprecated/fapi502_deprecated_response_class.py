@@ -34,7 +34,7 @@ class DeprecatedResponseClass(Rule):
             self._report(ctx, node, node.attr.value)
 
     def _report(self, ctx: FileContext, node: cst.CSTNode, name: str) -> None:
-        if ctx.settings.detect_versions().pinned_older_than("fastapi", DEPRECATED_SINCE):
+        if ctx.options.versions().pinned_older_than("fastapi", DEPRECATED_SINCE):
             return
         ctx.report(
             node,

@@ -425,7 +425,7 @@ def all_rows() -> list[BlockingApi]:
 
 def catalog_from(ctx) -> Catalog:
     """The catalog with the run's `extend-blocking-calls` / `allowed-blocking-calls`."""
-    settings = ctx.settings
+    settings = ctx.options
     return catalog_for(
         tuple(settings.extend_blocking_calls), tuple(settings.allowed_blocking_calls)
     )
@@ -446,9 +446,7 @@ def event_loop_call(node, ctx) -> tuple[str, BlockingApi] | None:
 
 def catalog_for_project(project) -> Catalog:
     """The catalog of a project pass (the run's settings; built-in rows without them)."""
-    settings = project.settings
-    if settings is None:
-        return catalog_for((), ())
+    settings = project.options
     return catalog_for(
         tuple(settings.extend_blocking_calls), tuple(settings.allowed_blocking_calls)
     )

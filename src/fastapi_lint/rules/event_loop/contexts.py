@@ -27,7 +27,8 @@ from __future__ import annotations
 from collections import Counter, deque
 from dataclasses import dataclass
 
-from fastapi_lint.project.index import WITHDRAWN, Project, ProjectFunction
+from fastapi_lint.lint.rule import WITHDRAWN
+from fastapi_lint.project.index import Project, ProjectFunction
 from fastapi_lint.rules.event_loop.chains import DEF_FIX_PREFIX, awaited_somewhere
 from fastapi_lint.rules.event_loop.facts import (
     COMMAND_DECORATORS,
@@ -269,8 +270,7 @@ def contexts(project: Project) -> Contexts:
 
 
 def enabled_contexts(project: Project) -> frozenset[str]:
-    settings = project.settings
-    chosen = getattr(settings, "event_loop_contexts", None) if settings is not None else None
+    chosen = project.options.event_loop_contexts
     return frozenset(chosen if chosen else DEFAULT_CONTEXTS)
 
 

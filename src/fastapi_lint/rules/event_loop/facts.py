@@ -21,9 +21,13 @@ from dataclasses import dataclass
 
 from fastapi_lint.analysis.inference import STDLIB_MODULES
 from fastapi_lint.analysis.module_summary import Span, fact_type
+from fastapi_lint.analysis.run_conditions import (
+    constant_arguments,
+    is_conditional,
+    runs_once_per_process,
+)
 from fastapi_lint.core.diagnostics import Fix
 from fastapi_lint.core.lazy import cst
-from fastapi_lint.engine.summarize import constant_arguments, is_conditional, runs_once_per_process
 from fastapi_lint.lint.context import FileContext
 from fastapi_lint.rules.event_loop import fixes
 from fastapi_lint.rules.event_loop.catalog import (
@@ -53,8 +57,8 @@ class BlockingCallFact:
     target: str
     category: str
     span: Span
-    once: bool = False  # made once per process (see `summarize.runs_once_per_process`)
-    conditional: bool = False  # in a branch that may not run (see `summarize.is_conditional`)
+    once: bool = False  # made once per process (see `run_conditions.runs_once_per_process`)
+    conditional: bool = False  # in a branch that may not run (see `run_conditions.is_conditional`)
 
 
 @fact_type("loop-call")
@@ -68,7 +72,7 @@ class LoopCallFact:
     discarded: bool = False
     callable_argument: str | None = None  # "add_task" when passed where a callable is expected
     catalog_match: bool = False  # already a FAPI101 finding in the per-file pass
-    once: bool = False  # made once per process (see `summarize.runs_once_per_process`)
+    once: bool = False  # made once per process (see `run_conditions.runs_once_per_process`)
     constant: bool = False  # every argument is a literal
     wrap_fix: Fix | None = None
     await_fix: Fix | None = None
@@ -273,8 +277,8 @@ def collect(ctx: FileContext) -> None:
                     target,
                     sink.category.key,
                     ctx.lazy_span(call),
-                    once=runs_once_per_process(ctx, call, function.node, once_memo),
-                    conditional=is_conditional(ctx, call, function.node),
+                    once=runs_once_per_process(ctx.walk, call, function.node, once_memo),
+                    conditional=is_conditional(ctx.walk, call, function.node),
                 ),
             )
         if not is_candidate(target) and api is None and target not in ASYNC_APIS:
@@ -293,7 +297,8 @@ def collect(ctx: FileContext) -> None:
             discarded=discarded,
             callable_argument=context[0] if context else None,
             catalog_match=api is not None,
-            once=function.is_async and runs_once_per_process(ctx, call, function.node, once_memo),
+            once=function.is_async
+            and runs_once_per_process(ctx.walk, call, function.node, once_memo),
             constant=constant_arguments(call),
         )
         summary.add_fact("loop-call", fact)

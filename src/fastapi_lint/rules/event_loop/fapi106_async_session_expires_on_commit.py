@@ -9,8 +9,8 @@ from fastapi_lint.analysis.module_summary import ModuleSummary, Span, fact_type
 from fastapi_lint.core.diagnostics import Fix
 from fastapi_lint.core.lazy import cst
 from fastapi_lint.lint.context import FileContext, PendingFix
-from fastapi_lint.lint.rule import FixAvailability, Rule
-from fastapi_lint.project.index import ModuleReport, Project
+from fastapi_lint.lint.rule import FixAvailability, ModuleReport, Rule
+from fastapi_lint.project.index import Project
 from fastapi_lint.rules.correctness.shared import is_example_module
 from fastapi_lint.rules.event_loop.async_orm import (
     ASYNC_SESSION_FACTORIES,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi_lint.analysis.module_summary import ModuleSummary
 from fastapi_lint.core.lazy import cst
 from fastapi_lint.lint.context import FileContext
-from fastapi_lint.lint.rule import Rule
-from fastapi_lint.project.index import ModuleReport, Project
+from fastapi_lint.lint.rule import ModuleReport, Rule
+from fastapi_lint.project.index import Project
 from fastapi_lint.rules.event_loop import facts
 from fastapi_lint.rules.event_loop.async_orm import ASYNC_SESSION_TYPES
 

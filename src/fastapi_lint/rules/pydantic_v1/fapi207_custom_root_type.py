@@ -8,8 +8,8 @@ from fastapi_lint.analysis.scope import ClassInfo
 from fastapi_lint.core.lazy import cst
 from fastapi_lint.lint.context import FileContext, PendingFix
 from fastapi_lint.lint.importer import ImportChanges
-from fastapi_lint.lint.rule import FixAvailability, Rule
-from fastapi_lint.project.index import ModuleReport, Project
+from fastapi_lint.lint.rule import FixAvailability, ModuleReport, Rule
+from fastapi_lint.project.index import Project
 from fastapi_lint.rules.pydantic_v1 import catalog
 from fastapi_lint.rules.pydantic_v1.analysis import (
     FIELD_VALIDATOR,

@@ -17,13 +17,13 @@ from fastapi_lint.analysis.inference import string_value
 from fastapi_lint.analysis.knowledge.names import CORS_MIDDLEWARE, MIDDLEWARE
 from fastapi_lint.analysis.literals import NOT_LITERAL, is_literal, literal_value
 from fastapi_lint.analysis.module_summary import ModuleSummary, Span, fact_type
-from fastapi_lint.analysis.scope import BindingKind, Frame
+from fastapi_lint.analysis.scope import Frame
 from fastapi_lint.core.lazy import cst
 from fastapi_lint.lint.context import FileContext
-from fastapi_lint.lint.rule import Rule
-from fastapi_lint.project.index import ModuleReport, Project
+from fastapi_lint.lint.helpers import constant_value
+from fastapi_lint.lint.rule import ModuleReport, Rule
+from fastapi_lint.project.index import Project
 
-_MAX_CONSTANT_DEPTH = 5
 FACT = "fapi301"
 OPTIONS = ("allow_origins", "allow_credentials", "allow_origin_regex")
 # Origins no allow-list means to trust: a regex matching all of them matches every origin.
@@ -32,24 +32,6 @@ _FOREIGN_ORIGINS = (
     "http://attacker.test:8080",
     "https://a.b.c.d.example.org",
 )
-
-
-def constant_value(
-    ctx: FileContext, node: cst.BaseExpression | None, frame: Frame, depth: int = 0
-) -> cst.BaseExpression | None:
-    """Follow a name to the literal it is bound to, when it is bound exactly once."""
-    while isinstance(node, cst.Name) and depth < _MAX_CONSTANT_DEPTH:
-        if node.value in ("True", "False", "None"):
-            return node
-        found = ctx.resolver.lookup(node.value, frame)
-        if found is None:
-            return None
-        scope, bindings = found
-        if len(bindings) != 1 or bindings[0].kind is not BindingKind.ASSIGN or bindings[0].opaque:
-            return None
-        node, frame = bindings[0].value, scope
-        depth += 1
-    return node
 
 
 def is_wildcard_origins(ctx: FileContext, node: cst.BaseExpression | None, frame: Frame) -> bool:
@@ -61,11 +43,6 @@ def is_wildcard_origins(ctx: FileContext, node: cst.BaseExpression | None, frame
             if string_value(constant_value(ctx, element.value, frame)) == "*":
                 return True
     return False
-
-
-def is_true(ctx: FileContext, node: cst.BaseExpression | None, frame: Frame) -> bool:
-    value = constant_value(ctx, node, frame)
-    return isinstance(value, cst.Name) and value.value == "True"
 
 
 def wildcard_regex(pattern: Any) -> bool:

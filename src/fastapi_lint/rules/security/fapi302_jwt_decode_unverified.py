@@ -10,8 +10,8 @@ from fastapi_lint.analysis.literals import literal_value
 from fastapi_lint.analysis.scope import BindingKind
 from fastapi_lint.core.lazy import cst
 from fastapi_lint.lint.context import FileContext
+from fastapi_lint.lint.helpers import constant_value
 from fastapi_lint.lint.rule import Rule
-from fastapi_lint.rules.security.fapi301_cors_wildcard_with_credentials import constant_value
 
 # decode functions: qualified name -> library
 DECODERS = {

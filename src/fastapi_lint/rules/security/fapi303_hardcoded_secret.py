@@ -10,8 +10,8 @@ from fastapi_lint.analysis.module_summary import ModuleSummary, Span, fact_type
 from fastapi_lint.analysis.scope import BindingKind, ClassInfo
 from fastapi_lint.core.lazy import cst
 from fastapi_lint.lint.context import FileContext
-from fastapi_lint.lint.rule import Rule
-from fastapi_lint.project.index import ModuleReport, Project
+from fastapi_lint.lint.rule import ModuleReport, Rule
+from fastapi_lint.project.index import Project
 from fastapi_lint.rules.correctness.shared import is_example_module
 from fastapi_lint.rules.security.secrets import Kind, holds_a_name, looks_real, secret_kind
 

@@ -62,7 +62,7 @@ class DeprecatedAuthLibrary(Rule):
         state = ctx.state.get(self.code)
         if state is None:
             return
-        versions = ctx.settings.detect_versions()
+        versions = ctx.options.versions()
         for top, (node, module) in state["imports"].items():
             reason = _passlib(versions, state["bcrypt"]) if top == "passlib" else _jose(versions)
             if reason is not None:

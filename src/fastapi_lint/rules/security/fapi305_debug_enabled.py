@@ -6,9 +6,9 @@ from fastapi_lint.analysis.fastapi_model import keyword_argument
 from fastapi_lint.analysis.knowledge.names import APP_TYPES
 from fastapi_lint.core.lazy import cst
 from fastapi_lint.lint.context import FileContext
+from fastapi_lint.lint.helpers import is_true
 from fastapi_lint.lint.rule import Rule
 from fastapi_lint.rules.correctness.shared import is_example_module
-from fastapi_lint.rules.security.fapi301_cors_wildcard_with_credentials import is_true
 
 MESSAGE = (
     "Debug mode is on: an unhandled exception answers with the full traceback (source "
