@@ -269,7 +269,8 @@ def in_process(root: Path, target: Path, text: bytes, runs: int, profile: bool) 
     """The work after the imports: settings, rules, cache, parse and check, fix loop."""
     os.chdir(root)
     from fastapi_lint.config.settings import load_settings
-    from fastapi_lint.engine.runner import Runner, RunOptions
+    from fastapi_lint.engine.outcomes import RunOptions
+    from fastapi_lint.engine.runner import Runner
 
     def once() -> None:
         settings = load_settings(target.parent)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from fastapi_lint.config.settings import Settings, load_settings
 from fastapi_lint.core.diagnostics import Diagnostic
-from fastapi_lint.engine.runner import Runner, RunOptions
+from fastapi_lint.engine.outcomes import RunOptions
+from fastapi_lint.engine.runner import Runner
 from fastapi_lint.rules.selection import select_rules
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -85,7 +85,8 @@ def test_cached_summaries_give_the_same_project_findings(tmp_path: Path) -> None
 
     from harness import settings_for
 
-    from fastapi_lint.engine.runner import Runner, RunOptions
+    from fastapi_lint.engine.outcomes import RunOptions
+    from fastapi_lint.engine.runner import Runner
     from fastapi_lint.rules.selection import select_rules
 
     project = tmp_path / "shop"
@@ -114,7 +115,8 @@ def test_cache_hits_survive_a_second_save(tmp_path: Path) -> None:
 
     from harness import settings_for
 
-    from fastapi_lint.engine.runner import Runner, RunOptions
+    from fastapi_lint.engine.outcomes import RunOptions
+    from fastapi_lint.engine.runner import Runner
     from fastapi_lint.rules.selection import select_rules
 
     project = tmp_path / "shop"
@@ -136,7 +138,8 @@ def test_project_findings_are_the_same_with_and_without_early_positions(tmp_path
 
     from harness import settings_for
 
-    from fastapi_lint.engine.runner import Runner, RunOptions
+    from fastapi_lint.engine.outcomes import RunOptions
+    from fastapi_lint.engine.runner import Runner
     from fastapi_lint.rules.selection import select_rules
 
     project = tmp_path / "shop"

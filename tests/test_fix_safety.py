@@ -20,10 +20,11 @@ import pytest
 from harness import FIXTURES, run, settings_for
 
 import fastapi_lint.core.source
-import fastapi_lint.engine.runner
+import fastapi_lint.engine.fixing
 from fastapi_lint.core.apply_fixes import compiles
 from fastapi_lint.core.source import WriteConflictError, read_source, write_source
-from fastapi_lint.engine.runner import Runner, RunOptions
+from fastapi_lint.engine.outcomes import RunOptions
+from fastapi_lint.engine.runner import Runner
 from fastapi_lint.lint.context import PendingFix
 from fastapi_lint.lint.rule import FixAvailability, Rule
 from fastapi_lint.rules.registry import all_rules, rule_by_code
@@ -167,13 +168,15 @@ def test_a_file_changed_after_it_was_checked_is_not_overwritten(
 ) -> None:
     path = _project(tmp_path)
     edited = BLOCKING + "\n# saved by an editor meanwhile\n"
-    real_project_pass = Runner._project_pass
+    import fastapi_lint.engine.runner as runner_module
 
-    def edit_then_project_pass(self, outcomes, *args, **kwargs):
+    real_project_pass = runner_module.run_project_pass
+
+    def edit_then_project_pass(session, outcomes, *args, **kwargs):
         path.write_text(edited)  # between the per-file pass and the fixes
-        return real_project_pass(self, outcomes, *args, **kwargs)
+        return real_project_pass(session, outcomes, *args, **kwargs)
 
-    monkeypatch.setattr(Runner, "_project_pass", edit_then_project_pass)
+    monkeypatch.setattr(runner_module, "run_project_pass", edit_then_project_pass)
     result = run(tmp_path, fix=True, diff=False)
     assert path.read_text() == edited
     assert _fapi002(result) == [
@@ -189,13 +192,13 @@ def test_a_file_changed_while_its_fixes_were_computed_is_not_overwritten(
 ) -> None:
     path = _project(tmp_path)
     edited = BLOCKING.replace("sleep(1)", "sleep(2)")  # same size, different bytes
-    real_write = fastapi_lint.engine.runner.write_source
+    real_write = fastapi_lint.engine.fixing.write_source
 
     def edit_then_write(target, original, text):
         path.write_text(edited)  # just before the write: the last moment to notice
         return real_write(target, original, text)
 
-    monkeypatch.setattr(fastapi_lint.engine.runner, "write_source", edit_then_write)
+    monkeypatch.setattr(fastapi_lint.engine.fixing, "write_source", edit_then_write)
     result = run(tmp_path, fix=True, diff=False)
     assert path.read_text() == edited
     assert _fapi002(result) == [

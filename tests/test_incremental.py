@@ -13,7 +13,8 @@ import pytest
 from test_project_context import DEPS  # an async dependency that blocks
 
 from fastapi_lint.config.settings import load_settings
-from fastapi_lint.engine.runner import Runner, RunOptions, Shortcut
+from fastapi_lint.engine.outcomes import RunOptions, Shortcut
+from fastapi_lint.engine.runner import Runner
 from fastapi_lint.rules.selection import select_rules
 
 HELPERS = """\
@@ -195,7 +196,7 @@ def test_an_entry_written_since_by_another_run_is_not_trusted(project: Path) -> 
     after the last full run: the snapshot's findings are not for that content."""
     from fastapi_lint.engine.discovery import SourcePath
     from fastapi_lint.engine.result_cache import ResultCache
-    from fastapi_lint.engine.runner import check_bytes
+    from fastapi_lint.engine.workers import check_bytes
 
     edit(project, "app/helpers.py", "    time.sleep(1)  # a slow legacy client\n", "")
     settings = load_settings(project)
@@ -273,7 +274,9 @@ def test_fresh_files_are_cached_by_content_whichever_process_writes_them(
 
     from fastapi_lint.config.settings import load_settings
     from fastapi_lint.core.signed_store import read_signed
-    from fastapi_lint.engine.runner import PARALLEL_THRESHOLD, Runner, RunOptions
+    from fastapi_lint.engine.outcomes import RunOptions
+    from fastapi_lint.engine.runner import Runner
+    from fastapi_lint.engine.workers import PARALLEL_THRESHOLD
     from fastapi_lint.rules.selection import select_rules
 
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from fastapi_lint.analysis.module_summary import ModuleSummary, Span
 from fastapi_lint.app.cli import main
 from fastapi_lint.config.settings import load_settings
-from fastapi_lint.engine.runner import Runner, RunOptions
+from fastapi_lint.engine.outcomes import RunOptions
+from fastapi_lint.engine.runner import Runner
 from fastapi_lint.lint.rule import ModuleReport, Rule
 from fastapi_lint.project.index import Project
 from fastapi_lint.rules.registry import rule_by_code
@@ -222,7 +223,7 @@ def test_modules_of_a_stdin_run_are_found_under_the_import_roots(tmp_path: Path)
     """The editor's single-file run looks up the modules it needs by name (it never lists
     the project): the same files, under the same names, as the project's discovery."""
     from fastapi_lint.engine.discovery import discover
-    from fastapi_lint.engine.runner import _ModuleFiles
+    from fastapi_lint.engine.project_context import ModuleFiles as _ModuleFiles
 
     project = make_project(
         tmp_path,
@@ -255,12 +256,12 @@ def test_the_project_pass_reports_when_position_rounds_run_out(
     released one and crashed), and -v says that positions fell back."""
     from harness import FIXTURES, run
 
-    import fastapi_lint.engine.runner as runner_module
+    import fastapi_lint.engine.project_pass as project_pass_module
 
     shop = FIXTURES / "rules" / "FAPI102" / "shop"
     expected = sorted((o.source.display, d.code) for o, d in run(shop, ["FAPI102"]).diagnostics)
     assert len(expected) >= 5
-    monkeypatch.setattr(runner_module, "_POSITION_ROUNDS", 0)
+    monkeypatch.setattr(project_pass_module, "_POSITION_ROUNDS", 0)
     result = run(shop, ["FAPI102"])
     assert sorted((o.source.display, d.code) for o, d in result.diagnostics) == expected
     assert [note for note in result.notes if note.startswith("positions")] == [
@@ -284,10 +285,12 @@ def test_a_module_that_never_gets_positions_is_not_asked_for_again(
     expected = findings(run(shop, ["FAPI102"]))
     asked: list[list[str]] = []
 
-    def recheck_nothing(self, stale, cache) -> None:
+    def recheck_nothing(session, stale, cache) -> None:
         asked.append([outcome.result.path for outcome in stale])
 
-    monkeypatch.setattr(Runner, "_recheck_with_positions", recheck_nothing)
+    import fastapi_lint.engine.project_pass as project_pass_module
+
+    monkeypatch.setattr(project_pass_module, "recheck_with_positions", recheck_nothing)
     result = run(shop, ["FAPI102"])
     assert len(asked) == 1
     assert sorted(o.source.display for o, _ in result.diagnostics) == sorted(

@@ -275,7 +275,8 @@ def _check(
         override_selectors,
         validate_cli_contexts,
     )
-    from fastapi_lint.engine.runner import Runner, RunOptions, Shortcut
+    from fastapi_lint.engine.outcomes import RunOptions, Shortcut
+    from fastapi_lint.engine.runner import Runner
 
     use_stdin = paths == [Path("-")] or (stdin_filename is not None and not paths)
     if not use_stdin and Path("-") in paths:

@@ -44,7 +44,7 @@ from fastapi_lint.config.settings import (
 )
 from fastapi_lint.core.codes import INPUT_PROBLEMS
 from fastapi_lint.core.diagnostics import Applicability, Diagnostic
-from fastapi_lint.engine.runner import is_project_root
+from fastapi_lint.engine.project_context import is_project_root
 from fastapi_lint.rules.registry import rule_by_code
 
 logger = logging.getLogger("fastapi_lint.app.lsp.server")

@@ -27,7 +27,9 @@ from fastapi_lint.core.noqa import noqa_edits
 from fastapi_lint.core.source import SourceFile, content_digest, dominant_newline
 from fastapi_lint.engine.checker import FileResult
 from fastapi_lint.engine.discovery import SourcePath, display_path, module_name_for
-from fastapi_lint.engine.runner import FileOutcome, Runner, RunOptions
+from fastapi_lint.engine.fixing import fix_file
+from fastapi_lint.engine.outcomes import FileOutcome, RunOptions
+from fastapi_lint.engine.runner import Runner
 from fastapi_lint.lint.rule import Rule
 from fastapi_lint.project.index import Project
 
@@ -95,7 +97,7 @@ class WarmProject:
         from fastapi_lint.core.source import SourceReadError, read_bytes
         from fastapi_lint.engine.discovery import discover
         from fastapi_lint.engine.result_cache import ResultCache
-        from fastapi_lint.engine.runner import check_bytes, io_error_result
+        from fastapi_lint.engine.workers import check_bytes, io_error_result
 
         runner = Runner(self.settings, self.rules, cwd=self.root)  # a checker of its own
         found = discover([self.root], self.settings, self.root)
@@ -267,7 +269,7 @@ class WarmProject:
         by_display = {source.display: path for path, (source, _) in self.disk.items()}
         for _ in range(3):
             PENDING_READS.clear()
-            found = self.runner._diagnostics_for(document.source, document.result, self.project())
+            found = self.runner.diagnostics_for(document.source, document.result, self.project())
             stale = [
                 by_display[display]
                 for display in PENDING_READS
@@ -310,7 +312,7 @@ class WarmProject:
         outcome = FileOutcome(document.source, document.result)
         outcome.diagnostics = self.diagnostics(path)
         options = RunOptions(paths=[], fix=True, unsafe_fixes=unsafe_fixes, diff=True)
-        self.runner._fix_file(outcome, self.project(), options, None, None, source_file)
+        fix_file(self.runner, outcome, self.project(), options, None, None, source_file)
         return FixResult(outcome.fixed_text, outcome.fixes_applied, outcome.fix_error)
 
     def noqa_edit(self, path: Path, diagnostic: Diagnostic):
