@@ -19,9 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi_lint import __version__
+from fastapi_lint.core.codes import UNCHECKED
 from fastapi_lint.core.diagnostics import Diagnostic
+from fastapi_lint.core.source import SourceDecodeError, SourceReadError, read_source
 
 FORMAT = 1
+# Findings about the file or the tool rather than the code: never baselined.
+NOT_BASELINED = UNCHECKED
 _WHITESPACE = re.compile(r"\s+")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
@@ -196,3 +200,60 @@ def _string(item: object, key: str) -> str:
     if not isinstance(value, str):
         raise ValueError(f"`{key}` must be a string")
     return value
+
+
+# -- a run's findings against a baseline ------------------------------------------------
+
+
+def apply_baseline(result, known, root: Path) -> int:
+    """Drop the findings recorded in the baseline; how many were dropped."""
+    found = []  # (outcome, diagnostic, fingerprint)
+    for outcome in result.outcomes:
+        candidates = [d for d in outcome.diagnostics if d.code not in NOT_BASELINED]
+        if not candidates:
+            continue
+        text = outcome_text(outcome)
+        for diagnostic, fingerprint in zip(
+            candidates,
+            fingerprints(outcome.source.path, root, text, candidates),
+            strict=True,
+        ):
+            found.append((outcome, diagnostic, fingerprint))
+    new = known.new_findings([fingerprint for _, _, fingerprint in found])
+    dropped: dict[int, set[int]] = {}
+    for (outcome, diagnostic, _), is_new in zip(found, new, strict=True):
+        if not is_new:
+            dropped.setdefault(id(outcome), set()).add(id(diagnostic))
+    for outcome in result.outcomes:
+        ids = dropped.get(id(outcome))
+        if ids:
+            outcome.diagnostics = [d for d in outcome.diagnostics if id(d) not in ids]
+    return sum(len(ids) for ids in dropped.values())
+
+
+def baseline_counts(result, root: Path) -> Baseline:
+    """The baseline of a run's findings (what ``--write-baseline`` writes)."""
+    counts: Counter = Counter()
+    for outcome in result.outcomes:
+        candidates = [d for d in outcome.diagnostics if d.code not in NOT_BASELINED]
+        if candidates:
+            text = outcome_text(outcome)
+            counts.update(fingerprints(outcome.source.path, root, text, candidates))
+    return Baseline(counts)
+
+
+def outcome_text(outcome) -> str | None:
+    """The text the outcome's diagnostics point into."""
+    if outcome.fixed_text is not None:
+        return outcome.fixed_text
+    if outcome.original_text is not None:
+        return outcome.original_text
+    return read_text_or_none(outcome.source.path)
+
+
+def read_text_or_none(path: Path) -> str | None:
+    """A file's text, or None when it cannot be read or decoded."""
+    try:
+        return read_source(path).text
+    except (SourceReadError, SourceDecodeError):
+        return None
