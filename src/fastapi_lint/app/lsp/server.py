@@ -21,105 +21,33 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
-from pydantic import BaseModel, Field, ValidationError
 from pygls.lsp.server import LanguageServer
-from pygls.uris import from_fs_path, to_fs_path
+from pygls.uris import from_fs_path
 
 from fastapi_lint import __version__
-from fastapi_lint.analysis.positions import LineIndex
+from fastapi_lint.app.lsp.code_actions import FIX_ALL_KIND, code_actions, fix_all_edit
+from fastapi_lint.app.lsp.conversion import LINE_BREAK, path_of, to_lsp
+from fastapi_lint.app.lsp.options import ServerOptions
 from fastapi_lint.app.lsp.workspace import WarmProject
-from fastapi_lint.config.schema import STRICT_KEBAB_CASE
 from fastapi_lint.config.settings import (
     ConfigError,
     Settings,
     load_settings,
-    override_selectors,
 )
-from fastapi_lint.core.codes import INPUT_PROBLEMS
-from fastapi_lint.core.diagnostics import Applicability, Diagnostic
+from fastapi_lint.core.diagnostics import Diagnostic
 from fastapi_lint.engine.project_context import is_project_root
-from fastapi_lint.rules.registry import rule_by_code
 
 logger = logging.getLogger("fastapi_lint.app.lsp.server")
 
-SOURCE = "fastapi-lint"
-FIX_ALL_KIND = "source.fixAll.fastapi-lint"
 APPLY_AUTOFIX = "fastapi-lint.applyAutofix"
-PYTHON_SUFFIXES = (".py", ".pyi")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
 # An early diagnostics publish while a project is still loading (big project, cold cache).
 LOADING_GRACE_SECONDS = 1.0
-
-
-class ServerOptions(BaseModel):
-    """Initialization options (and ``workspace/didChangeConfiguration`` settings)."""
-
-    model_config = STRICT_KEBAB_CASE
-
-    select: list[str] | None = None
-    extend_select: list[str] = Field(default_factory=list)
-    ignore: list[str] = Field(default_factory=list)
-    fixable: list[str] | None = None
-    extend_fixable: list[str] = Field(default_factory=list)
-    unfixable: list[str] = Field(default_factory=list)
-    unsafe_fixes: bool | None = None
-    configuration: str | None = None  # a configuration file, like `--config`
-    lint_on_change: bool = True
-    debounce_ms: int = Field(default=300, ge=0, le=10_000)
-
-    @staticmethod
-    def parse(raw: Any) -> ServerOptions:
-        """Options from the client's JSON; ``ValueError`` with one readable line if bad."""
-        if raw is None:
-            return ServerOptions()
-        if not isinstance(raw, dict):
-            raise ValueError("initialization options must be an object")
-        # Clients nest settings under the server's name, or not; keys are camelCase or kebab.
-        if set(raw) == {"fastapi-lint"} or set(raw) == {"fastapiLint"}:
-            raw = next(iter(raw.values()))
-            if not isinstance(raw, dict):
-                raise ValueError("settings must be an object")
-        normalized = {
-            _CAMEL.sub(r"-\1", str(k)).lower().replace("_", "-"): v for k, v in raw.items()
-        }
-        try:
-            options = ServerOptions.model_validate(normalized)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            key = ".".join(str(part) for part in first["loc"]) or "?"
-            if first["type"] == "extra_forbidden":
-                accepted = ", ".join(
-                    sorted(f.alias or n for n, f in ServerOptions.model_fields.items())
-                )
-                raise ValueError(f"unknown setting `{key}`; accepted: {accepted}") from None
-            raise ValueError(f"setting `{key}`: {first['msg']}") from None
-        try:
-            options.apply_selectors(Settings(root=Path.cwd()))
-        except ConfigError as exc:
-            raise ValueError(str(exc)) from None
-        return options
-
-    def apply_selectors(self, settings: Settings) -> None:
-        """These options' rule selectors over the configuration's (``ConfigError`` if one is
-        unknown)."""
-        override_selectors(
-            settings,
-            "",
-            select=self.select,
-            extend_select=self.extend_select,
-            ignore=self.ignore,
-            fixable=self.fixable,
-            extend_fixable=self.extend_fixable,
-            unfixable=self.unfixable,
-        )
 
 
 @dataclass(slots=True)
@@ -218,7 +146,7 @@ class FastapiLintServer(LanguageServer):
         timer = self.timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
-        path = _path_of(uri)
+        path = path_of(uri)
         if path is None:
             return
         document = self.workspace.get_text_document(uri)
@@ -271,13 +199,16 @@ class FastapiLintServer(LanguageServer):
         diagnostics = project.diagnostics(path)
         uri = from_fs_path(str(path)) or path.as_uri()
         self.published[uri] = _Published(document.version, diagnostics)
-        lines = _LINE_BREAK.split(document.text)
+        lines = LINE_BREAK.split(document.text)
         unsafe = self.unsafe_fixes(project)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
                 uri=uri,
                 version=document.version,
-                diagnostics=[self.to_lsp(lines, d, unsafe, project.root) for d in diagnostics],
+                diagnostics=[
+                    to_lsp(self.workspace.position_codec, lines, d, unsafe, project.root)
+                    for d in diagnostics
+                ],
             )
         )
 
@@ -292,7 +223,7 @@ class FastapiLintServer(LanguageServer):
         if timer is not None:
             timer.cancel()
         self.publish_empty(uri)
-        path = _path_of(uri)
+        path = path_of(uri)
         if path is None:
             return
         for project in self.projects.values():
@@ -304,155 +235,13 @@ class FastapiLintServer(LanguageServer):
         if uri.startswith("file:") and uri.endswith("/pyproject.toml"):
             self.reset()  # the configuration may have changed
             return
-        path = _path_of(uri)
+        path = path_of(uri)
         if path is None:
             return
         for root, project in self.projects.items():
             if root in path.parents and project.loaded:
                 for other in project.disk_changed(path):
                     self.publish(project, other)
-
-    # -- conversions --------------------------------------------------------------------
-
-    def to_lsp(
-        self, lines: list[str], diagnostic: Diagnostic, unsafe: bool, root: Path | None = None
-    ) -> types.Diagnostic:
-        rule = rule_by_code(diagnostic.code)
-        start = self._position(lines, diagnostic.location.row, diagnostic.location.column)
-        end = self._position(lines, diagnostic.end_location.row, diagnostic.end_location.column)
-        fixable = diagnostic.fix is not None and diagnostic.fix.applicability.allowed(unsafe)
-        return types.Diagnostic(
-            range=types.Range(start=start, end=end),
-            message=diagnostic.message,
-            severity=(
-                types.DiagnosticSeverity.Error
-                if diagnostic.code in INPUT_PROBLEMS
-                else types.DiagnosticSeverity.Warning
-            ),
-            code=diagnostic.code,
-            code_description=(types.CodeDescription(href=rule.url()) if rule is not None else None),
-            source=SOURCE,
-            data={"fixable": fixable, "name": diagnostic.name},
-            related_information=_root_information(diagnostic, root),
-        )
-
-    def _position(self, lines: list[str], row: int, column: int) -> types.Position:
-        line = max(0, min(row - 1, len(lines) - 1)) if lines else 0
-        text = lines[line] if lines else ""
-        codec = self.workspace.position_codec
-        return types.Position(line=line, character=codec.client_num_units(text[: column - 1]))
-
-    def text_edit(self, lines: list[str], index: LineIndex, start: int, end: int, content: str):
-        first, last = index.location(start), index.location(end)
-        return types.TextEdit(
-            range=types.Range(
-                start=self._position(lines, first.row, first.column),
-                end=self._position(lines, last.row, last.column),
-            ),
-            new_text=content,
-        )
-
-    # -- code actions -------------------------------------------------------------------
-
-    def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
-        uri = params.text_document.uri
-        path = _path_of(uri)
-        if path is None:
-            return None
-        project = next((p for p in self.projects.values() if path in p.open), None)
-        if project is None:
-            return None
-        current = self.workspace.get_text_document(uri).source
-        if uri in self.timers or project.open[path].text != current:
-            self.lint(uri)  # an edit not linted yet: actions need offsets into the current text
-        document = project.open[path]
-        lines = _LINE_BREAK.split(document.text)
-        only = params.context.only
-        actions: list[types.CodeAction] = []
-
-        def wanted(kind: str) -> bool:
-            return not only or any(kind == k or kind.startswith(f"{k}.") for k in only)
-
-        unsafe = self.unsafe_fixes(project)
-        if wanted(types.CodeActionKind.QuickFix):
-            index = LineIndex(document.text)
-            newline = _newline_of(document.text)
-            requested = params.range
-            for diagnostic in project.diagnostics(path):
-                lsp = self.to_lsp(lines, diagnostic, unsafe)
-                if not _overlaps(lsp.range, requested):
-                    continue
-                fix = diagnostic.fix
-                if fix is not None and fix.edits and fix.applicability.allowed(unsafe):
-                    unsafe_note = " (unsafe)" if fix.applicability is Applicability.UNSAFE else ""
-                    edits = [
-                        self.text_edit(
-                            lines,
-                            index,
-                            edit.start,
-                            edit.end,
-                            edit.content.replace("\n", newline),
-                        )
-                        for edit in fix.edits
-                    ]
-                    actions.append(
-                        types.CodeAction(
-                            title=f"fastapi-lint ({diagnostic.code}): {fix.message}{unsafe_note}",
-                            kind=types.CodeActionKind.QuickFix,
-                            diagnostics=[lsp],
-                            is_preferred=fix.applicability is Applicability.SAFE,
-                            edit=types.WorkspaceEdit(changes={uri: edits}),
-                        )
-                    )
-                if diagnostic.code in INPUT_PROBLEMS:
-                    continue
-                noqa = project.noqa_edit(path, diagnostic)
-                if noqa is not None:
-                    actions.append(
-                        types.CodeAction(
-                            title=f"fastapi-lint ({diagnostic.code}): Disable for this line",
-                            kind=types.CodeActionKind.QuickFix,
-                            diagnostics=[lsp],
-                            edit=types.WorkspaceEdit(
-                                changes={
-                                    uri: [
-                                        self.text_edit(
-                                            lines, index, noqa.start, noqa.end, noqa.content
-                                        )
-                                    ]
-                                }
-                            ),
-                        )
-                    )
-        if wanted(FIX_ALL_KIND):
-            edit = self.fix_all_edit(project, path, uri)
-            if edit is not None:
-                actions.append(
-                    types.CodeAction(
-                        title="fastapi-lint: Fix all auto-fixable problems",
-                        kind=FIX_ALL_KIND,
-                        edit=edit,
-                    )
-                )
-        return actions
-
-    def fix_all_edit(self, project: WarmProject, path: Path, uri: str):
-        document = project.open[path]
-        result = project.fix_all(path, self.unsafe_fixes(project))
-        if result.error:
-            self.log(f"{document.source.display}: {result.error}")
-        if result.text is None:
-            return None
-        start, end, content = _changed_span(document.text, result.text)
-        lines = _LINE_BREAK.split(document.text)
-        edit = self.text_edit(lines, LineIndex(document.text), start, end, content)
-        versioned = types.TextDocumentEdit(
-            text_document=types.OptionalVersionedTextDocumentIdentifier(
-                uri=uri, version=document.version
-            ),
-            edits=[edit],
-        )
-        return types.WorkspaceEdit(document_changes=[versioned])
 
     # -- messages -----------------------------------------------------------------------
 
@@ -468,60 +257,6 @@ class FastapiLintServer(LanguageServer):
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
         self.window_show_message(types.ShowMessageParams(type=kind, message=message))
-
-
-def _root_information(
-    diagnostic: Diagnostic, root: Path | None
-) -> list[types.DiagnosticRelatedInformation] | None:
-    """The root cause a FAPI102 finding shares with others, as related information."""
-    found = diagnostic.data.get("root_location") if diagnostic.data else None
-    if root is None or not (isinstance(found, list) and len(found) == 3):
-        return None
-    path, row, column = found
-    absolute = Path(path) if Path(path).is_absolute() else root / path
-    position = types.Position(line=max(row - 1, 0), character=max(column - 1, 0))
-    return [
-        types.DiagnosticRelatedInformation(
-            location=types.Location(
-                uri=from_fs_path(str(absolute)) or absolute.as_uri(),
-                range=types.Range(start=position, end=position),
-            ),
-            message=f"root cause: {diagnostic.data.get('root', '')}",
-        )
-    ]
-
-
-def _path_of(uri: str) -> Path | None:
-    if not uri.startswith("file:"):
-        return None
-    path = to_fs_path(uri)
-    if path is None or not path.endswith(PYTHON_SUFFIXES):
-        return None
-    return Path(os.path.abspath(path))
-
-
-def _newline_of(text: str) -> str:
-    match = _LINE_BREAK.search(text)
-    return match.group(0) if match else "\n"
-
-
-def _overlaps(a: types.Range, b: types.Range) -> bool:
-    def key(p: types.Position) -> tuple[int, int]:
-        return (p.line, p.character)
-
-    return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
-
-
-def _changed_span(old: str, new: str) -> tuple[int, int, str]:
-    """The smallest single replacement turning ``old`` into ``new``: (start, end, content)."""
-    prefix = 0
-    limit = min(len(old), len(new))
-    while prefix < limit and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
-        suffix += 1
-    return prefix, len(old) - suffix, new[prefix : len(new) - suffix]
 
 
 def create_server() -> FastapiLintServer:
@@ -589,16 +324,16 @@ def create_server() -> FastapiLintServer:
         ),
     )
     def code_action(ls: FastapiLintServer, params: types.CodeActionParams):
-        return ls.code_actions(params)
+        return code_actions(ls, params)
 
     @server.command(APPLY_AUTOFIX)
     async def apply_autofix(ls: FastapiLintServer, *arguments: Any) -> None:
         uri = _command_uri(arguments)
-        path = _path_of(uri) if uri else None
+        path = path_of(uri) if uri else None
         project = next((p for p in ls.projects.values() if path in p.open), None)
         if uri is None or path is None or project is None:
             return None
-        edit = ls.fix_all_edit(project, path, uri)
+        edit = fix_all_edit(ls, project, path, uri)
         if edit is not None:
             await ls.workspace_apply_edit_async(
                 types.ApplyWorkspaceEditParams(edit=edit, label="fastapi-lint: fix all")
