@@ -268,7 +268,7 @@ def measure(
 def in_process(root: Path, target: Path, text: bytes, runs: int, profile: bool) -> list[float]:
     """The work after the imports: settings, rules, cache, parse and check, fix loop."""
     os.chdir(root)
-    from fastapi_lint.config.settings import load_settings
+    from fastapi_lint.config.loading import load_settings
     from fastapi_lint.engine.outcomes import RunOptions
     from fastapi_lint.engine.runner import Runner
 

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi_lint.config.settings import Settings, load_settings
+from fastapi_lint.config.loading import load_settings
+from fastapi_lint.config.settings import Settings
 from fastapi_lint.core.diagnostics import Diagnostic
 from fastapi_lint.engine.outcomes import RunOptions
 from fastapi_lint.engine.runner import Runner

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from test_project_context import DEPS  # an async dependency that blocks
 
-from fastapi_lint.config.settings import load_settings
+from fastapi_lint.config.loading import load_settings
 from fastapi_lint.engine.outcomes import RunOptions, Shortcut
 from fastapi_lint.engine.runner import Runner
 from fastapi_lint.rules.selection import select_rules
@@ -272,7 +272,7 @@ def test_fresh_files_are_cached_by_content_whichever_process_writes_them(
     whether the main process or a worker writes it."""
     import json
 
-    from fastapi_lint.config.settings import load_settings
+    from fastapi_lint.config.loading import load_settings
     from fastapi_lint.core.signed_store import read_signed
     from fastapi_lint.engine.outcomes import RunOptions
     from fastapi_lint.engine.runner import Runner

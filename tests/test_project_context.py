@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from fastapi_lint.analysis.module_summary import ModuleSummary, Span
 from fastapi_lint.app.cli import main
-from fastapi_lint.config.settings import load_settings
+from fastapi_lint.config.loading import load_settings
 from fastapi_lint.engine.outcomes import RunOptions
 from fastapi_lint.engine.runner import Runner
 from fastapi_lint.lint.rule import ModuleReport, Rule

@@ -98,7 +98,7 @@ def test_only_what_the_named_files_reach_and_the_apps_that_mount_them_is_parsed(
 def test_a_package_brings_only_the_names_asked_of_it(tmp_path: Path) -> None:
     """`from models import User` and `import models; models.orders.Order` need the modules that
     give those names, not every module the package's __init__ imports."""
-    from fastapi_lint.config.settings import load_settings
+    from fastapi_lint.config.loading import load_settings
     from fastapi_lint.engine.discovery import discover
     from fastapi_lint.engine.reach import reachable_context
 

@@ -595,7 +595,7 @@ def test_workspace_gets_pending_positions_of_cached_modules(tmp_path) -> None:
 
     from fastapi_lint.app.cli import main as cli_main
     from fastapi_lint.app.lsp.workspace import WarmProject
-    from fastapi_lint.config.settings import load_settings
+    from fastapi_lint.config.loading import load_settings
 
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "__init__.py").write_text("")

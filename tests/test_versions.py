@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from fastapi_lint.app.cli import main
-from fastapi_lint.config.settings import ConfigError, load_settings
+from fastapi_lint.config.loading import load_settings
+from fastapi_lint.config.settings import ConfigError
 from fastapi_lint.project.versions import detect_versions
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi_lint.app.lsp.workspace import WarmProject
-from fastapi_lint.config.settings import load_settings
+from fastapi_lint.config.loading import load_settings
 
 C = """\
 import time

@@ -167,12 +167,8 @@ def check(**options):
 
 def run_check(args: CheckArguments) -> int:
     from fastapi_lint.app.report import Entry, ReportContext, render_chunks
-    from fastapi_lint.config.settings import (
-        ConfigError,
-        load_settings,
-        override_selectors,
-        validate_cli_contexts,
-    )
+    from fastapi_lint.config.loading import load_settings
+    from fastapi_lint.config.settings import ConfigError, override_selectors, validate_cli_contexts
     from fastapi_lint.engine.outcomes import RunOptions, Shortcut
     from fastapi_lint.engine.runner import Runner
 

@@ -35,11 +35,8 @@ from fastapi_lint.app.lsp.code_actions import FIX_ALL_KIND, code_actions, fix_al
 from fastapi_lint.app.lsp.conversion import LINE_BREAK, path_of, to_lsp
 from fastapi_lint.app.lsp.options import ServerOptions
 from fastapi_lint.app.lsp.workspace import WarmProject
-from fastapi_lint.config.settings import (
-    ConfigError,
-    Settings,
-    load_settings,
-)
+from fastapi_lint.config.loading import load_settings
+from fastapi_lint.config.settings import ConfigError, Settings
 from fastapi_lint.core.diagnostics import Diagnostic
 from fastapi_lint.engine.project_context import is_project_root
 
