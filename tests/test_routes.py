@@ -8,15 +8,10 @@ import pytest
 from harness import run
 
 from fastapi_lint.analysis.literals import NOT_LITERAL
+from fastapi_lint.project.dependencies import dependency_closure
 from fastapi_lint.project.index import Project
-from fastapi_lint.project.routes import (
-    covers,
-    dependency_closure,
-    normalized,
-    path_params,
-    registered_before,
-    served_routes,
-)
+from fastapi_lint.project.paths import covers, normalized, path_params
+from fastapi_lint.project.routes import registered_before, served_routes
 
 
 @pytest.mark.parametrize(

@@ -12,131 +12,26 @@ runs, followed across modules (``dependency_closure``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from fastapi_lint.analysis.knowledge.names import APP_TYPES, ROUTER_TYPES
-from fastapi_lint.analysis.literals import NOT_LITERAL
 from fastapi_lint.analysis.module_summary import (
-    ClassSummary,
     FunctionSummary,
     IncludeSummary,
     ModuleSummary,
-    ParamSummary,
     Registration,
     RouteSummary,
 )
 from fastapi_lint.project.index import Project
+from fastapi_lint.project.paths import path_params
 
 _FRAMEWORK_TYPES = ROUTER_TYPES | APP_TYPES
 
 # -- Starlette's path syntax ---------------------------------------------------------------
 
+
 # Exactly the parameters Starlette recognizes: `{ x }` or `{ünïcode}` are literal text.
-PARAM_PATTERN = re.compile(r"{([a-zA-Z_][a-zA-Z0-9_]*)(:[a-zA-Z_][a-zA-Z0-9_]*)?}")
-CONVERTORS = {
-    "str": "[^/]+",
-    "path": ".*",
-    "int": "[0-9]+",
-    "float": r"[0-9]+(\.[0-9]+)?",
-    "uuid": "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}",
-}
-# Which convertors' values are all values of another: (narrower, wider).
-_NARROWER = {
-    ("str", "str"),
-    ("int", "int"),
-    ("int", "str"),
-    ("float", "float"),
-    ("float", "str"),
-    ("uuid", "uuid"),
-    ("uuid", "str"),
-}
-
-
-def path_params(path: str) -> list[tuple[str, str]]:
-    """(name, convertor) of each parameter Starlette finds in ``path``."""
-    return [(m.group(1), (m.group(2) or ":str")[1:]) for m in PARAM_PATTERN.finditer(path)]
-
-
-def _tokens(path: str) -> list[str | tuple[str]] | None:
-    """Literal characters and ``(convertor,)`` parameters; None for an unknown convertor."""
-    tokens: list[str | tuple[str]] = []
-    index = 0
-    for match in PARAM_PATTERN.finditer(path):
-        tokens.extend(path[index : match.start()])
-        convertor = (match.group(2) or ":str")[1:]
-        if convertor not in CONVERTORS:
-            return None  # a custom convertor: its values are unknown
-        tokens.append((convertor,))
-        index = match.end()
-    tokens.extend(path[index:])
-    return tokens
-
-
-def normalized(path: str) -> str:
-    """The path with parameter names erased: ``/users/{id}`` and ``/users/{uid}`` match alike."""
-    return PARAM_PATTERN.sub(lambda m: "{" + (m.group(2) or ":str")[1:] + "}", path)
-
-
-def covers(earlier: str, later: str) -> bool:
-    """True when every request path ``later`` matches is also matched by ``earlier``.
-
-    Sound, not complete: True is only returned when it is certain. ``earlier``'s parameters
-    may absorb runs of ``later``'s literal text and narrower parameters.
-    """
-    wide = _tokens(earlier)
-    narrow = _tokens(later)
-    if wide is None or narrow is None:
-        return False
-    memo: dict[tuple[int, int], bool] = {}
-
-    def run_fits(convertor: str, run: list) -> bool:
-        if convertor == "path":
-            return all(not isinstance(t, tuple) or t[0] in CONVERTORS for t in run)
-        if not run:
-            return False
-        if all(isinstance(t, str) for t in run):
-            text = "".join(run)  # type: ignore[arg-type]
-            return re.fullmatch(CONVERTORS[convertor], text) is not None
-        if convertor == "str":
-            return all(
-                (isinstance(t, str) and t != "/") or (isinstance(t, tuple) and t[0] != "path")
-                for t in run
-            )
-        if convertor == "int":
-            return all(
-                (isinstance(t, str) and t.isdigit() and t.isascii())
-                or (isinstance(t, tuple) and t[0] == "int")
-                for t in run
-            )
-        return len(run) == 1 and isinstance(run[0], tuple) and (run[0][0], convertor) in _NARROWER
-
-    def match(i: int, j: int) -> bool:
-        key = (i, j)
-        if key in memo:
-            return memo[key]
-        memo[key] = False
-        if i == len(wide):
-            result = j == len(narrow)
-        elif isinstance(wide[i], str):
-            result = j < len(narrow) and narrow[j] == wide[i] and match(i + 1, j + 1)
-        else:
-            convertor = wide[i][0]  # type: ignore[index]
-            start = j if convertor == "path" else j + 1
-            result = any(
-                run_fits(convertor, narrow[j:k]) and match(i + 1, k)
-                for k in range(start, len(narrow) + 1)
-            )
-        memo[key] = result
-        return result
-
-    return match(0, 0)
-
-
-# -- the served routes ---------------------------------------------------------------------
-
-
 @dataclass(slots=True, eq=False)
 class Step:
     """One registration on the way from an app down to a route."""
@@ -479,149 +374,3 @@ def parting_depth(a: ServedRoute, b: ServedRoute) -> int:
 # -- dependencies --------------------------------------------------------------------------
 
 # Dependencies of libraries known to read nothing but the request (no parameters of their own).
-REQUEST_ONLY_DEPENDENCY_TYPES = frozenset(
-    {
-        "fastapi.security.OAuth2PasswordBearer",
-        "fastapi.security.OAuth2AuthorizationCodeBearer",
-        "fastapi.security.OAuth2PasswordRequestForm",
-        "fastapi.security.OAuth2PasswordRequestFormStrict",
-        "fastapi.security.HTTPBasic",
-        "fastapi.security.HTTPBearer",
-        "fastapi.security.HTTPDigest",
-        "fastapi.security.APIKeyHeader",
-        "fastapi.security.APIKeyQuery",
-        "fastapi.security.APIKeyCookie",
-        "fastapi.security.OpenIdConnect",
-        "fastapi.security.api_key.APIKeyHeader",
-        "fastapi.security.api_key.APIKeyQuery",
-        "fastapi.security.api_key.APIKeyCookie",
-        "fastapi.security.http.HTTPBasic",
-        "fastapi.security.http.HTTPBearer",
-        "fastapi.security.oauth2.OAuth2PasswordBearer",
-    }
-)
-
-
-@dataclass(slots=True)
-class DependencyClosure:
-    """What a route (or dependency) runs: functions, and classes used as ``Depends(Class)``."""
-
-    functions: list[tuple[ModuleSummary, FunctionSummary]] = field(default_factory=list)
-    # Pydantic models and plain classes whose fields become parameters.
-    classes: list[tuple[ModuleSummary, ClassSummary]] = field(default_factory=list)
-    complete: bool = True  # False when some dependency could not be followed
-
-    def params(self, project: Project) -> Iterator[ParamSummary]:
-        for _, function in self.functions:
-            yield from project.params(function)
-        for _, klass in self.classes:
-            for name in klass.fields:
-                alias = klass.field_aliases.get(name)
-                yield ParamSummary(name=alias if alias and alias != "?" else name)
-
-
-def dependency_closure(
-    project: Project,
-    start: FunctionSummary,
-    start_module: ModuleSummary,
-    extra: list[str] = (),  # type: ignore[assignment]
-) -> DependencyClosure:
-    closure = DependencyClosure()
-    closure.functions.append((start_module, start))
-    queue: list[str] = list(extra)
-    seen: set[str] = set()
-
-    def enqueue_params(function: FunctionSummary) -> None:
-        for param in project.params(function):
-            marker = param.marker
-            if marker is not None and marker.dependency is not None:
-                queue.append(marker.dependency)
-
-    enqueue_params(start)
-    while queue:
-        target = queue.pop()
-        if target in seen:
-            continue
-        seen.add(target)
-        if not target:
-            closure.complete = False
-            continue
-        if target.endswith("()"):
-            # `Depends(Checker(...))`: FastAPI calls the instance.
-            instance = project.resolve(target[:-2])
-            if instance in REQUEST_ONLY_DEPENDENCY_TYPES:
-                continue
-            call = project.function(f"{instance}.__call__")
-            if call is not None:
-                closure.functions.append((call.module, call.function))
-                enqueue_params(call.function)
-            else:
-                closure.complete = False
-            continue
-        resolved = project.resolve(target)
-        function = project.function(resolved)
-        if function is not None:
-            closure.functions.append((function.module, function.function))
-            enqueue_params(function.function)
-            continue
-        klass = project.klass(resolved)
-        if klass is not None:
-            _add_class(project, closure, klass, enqueue_params)
-            continue
-        instance = project.module_variable_type(resolved)
-        if instance is not None:
-            if instance in REQUEST_ONLY_DEPENDENCY_TYPES:
-                continue
-            owner = project.klass(instance)
-            call = project.function(f"{instance}.__call__") if owner is not None else None
-            if call is not None:
-                closure.functions.append((call.module, call.function))
-                enqueue_params(call.function)
-                continue
-        if resolved in REQUEST_ONLY_DEPENDENCY_TYPES:
-            continue
-        closure.complete = False
-    return closure
-
-
-def _add_class(project: Project, closure: DependencyClosure, found, enqueue_params) -> None:
-    module, klass = found
-    qualname = module.qualify(klass.qualname)
-    if qualname in project.model_classes():
-        # Fields of the model and of its project ancestors (FastAPI reads the model's
-        # signature, where a field is named by its alias).
-        for candidate in [
-            found,
-            *filter(None, map(project.klass, project.class_ancestors(qualname))),
-        ]:
-            aliases = candidate[1].field_aliases
-            if "*" in aliases or "?" in aliases.values():
-                closure.complete = False
-            closure.classes.append(candidate)
-        return
-    init = project.function(f"{qualname}.__init__")
-    if init is not None:
-        closure.functions.append((init.module, init.function))
-        enqueue_params(init.function)
-        return
-    # A dataclass (or a class without its own __init__): its fields, when every base is known.
-    for ancestor in project.class_ancestors(qualname):
-        if project.klass(ancestor) is None and ancestor not in ("object",):
-            closure.complete = False
-            return
-    closure.classes.append(found)
-
-
-__all__ = [
-    "NOT_LITERAL",
-    "DependencyClosure",
-    "ServedApp",
-    "ServedRoute",
-    "covers",
-    "dependency_closure",
-    "normalized",
-    "parting_depth",
-    "path_params",
-    "registered_before",
-    "served_routes",
-]

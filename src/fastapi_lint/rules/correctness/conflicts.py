@@ -13,14 +13,8 @@ from dataclasses import dataclass
 
 from fastapi_lint.analysis.module_summary import ModuleSummary, RouteSummary, Span
 from fastapi_lint.project.index import Project
-from fastapi_lint.project.routes import (
-    ServedRoute,
-    covers,
-    normalized,
-    parting_depth,
-    registered_before,
-    served_routes,
-)
+from fastapi_lint.project.paths import covers, normalized
+from fastapi_lint.project.routes import ServedRoute, parting_depth, registered_before, served_routes
 
 
 @dataclass(slots=True, eq=False)

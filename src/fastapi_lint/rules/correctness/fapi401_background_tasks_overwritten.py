@@ -14,8 +14,9 @@ from fastapi_lint.core.diagnostics import Fix
 from fastapi_lint.core.lazy import cst
 from fastapi_lint.lint.context import FileContext, PendingFix
 from fastapi_lint.lint.rule import FixAvailability, ModuleReport, Rule
+from fastapi_lint.project.dependencies import dependency_closure
 from fastapi_lint.project.index import Project
-from fastapi_lint.project.routes import dependency_closure, served_routes
+from fastapi_lint.project.routes import served_routes
 from fastapi_lint.rules.correctness.shared import (
     enclosing_statement,
     indentation_of,

@@ -12,8 +12,10 @@ from fastapi_lint.core.diagnostics import Fix
 from fastapi_lint.core.lazy import cst
 from fastapi_lint.lint.context import FileContext, PendingFix
 from fastapi_lint.lint.rule import FixAvailability, ModuleReport, Rule
+from fastapi_lint.project.dependencies import dependency_closure
 from fastapi_lint.project.index import Project
-from fastapi_lint.project.routes import dependency_closure, path_params, served_routes
+from fastapi_lint.project.paths import path_params
+from fastapi_lint.project.routes import served_routes
 
 FACT = "fapi409"
 READS_PATH = "fapi409-reads-path"

@@ -171,7 +171,8 @@ class QueryParamRule(Rule):
     """Reports ``QueryParamFinding`` facts whose parameter is not a path parameter."""
 
     def check_module(self, module: ModuleSummary, project: Project, report: ModuleReport) -> None:
-        from fastapi_lint.project.routes import path_params, served_routes
+        from fastapi_lint.project.paths import path_params
+        from fastapi_lint.project.routes import served_routes
 
         served = None
         for record in module.facts.get(ROUTE_PARAM, ()):
