@@ -34,7 +34,7 @@ class Span:
 # (``start == -1``) unless the file has findings of its own: computing them costs a third of a
 # parse, and the project pass needs them only for the few modules it reports on. Reading a
 # pending span's position records its module in ``PENDING_READS``; the runner then checks that
-# file again with positions and runs the project pass once more (see ``runner.py``).
+# file again with positions and runs the project pass once more (see ``engine/project_pass.py``).
 PENDING_READS: set[str] = set()
 _LOADING: list[str] = [""]  # the module whose summary is being read back from data
 _ROW = Span.row
