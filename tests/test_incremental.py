@@ -209,6 +209,11 @@ def test_an_entry_written_since_by_another_run_is_not_trusted(project: Path) -> 
     st = path.stat()
     cache.put("app/helpers.py", st.st_mtime_ns, st.st_size, result)
     cache.save()
+    stored = ResultCache(settings.cache_dir, settings.fingerprint(), settings.root).stored(
+        "app/helpers.py"
+    )
+    # The shortcut reads entries by name, never by position in the cache's raw lists.
+    assert stored is not None and stored.digest == result.digest and stored.size == st.st_size
     after = check_step(project, shortcut=Shortcut.NONE)
     assert "FAPI102" not in [code for _, code, _ in codes(after)]
 

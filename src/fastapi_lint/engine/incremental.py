@@ -64,18 +64,18 @@ def run_incremental(
     same = True
     for key in changed:
         source = by_key[key]
-        old = cache.raw_entry(key)
-        if old is not None and old[2] != snapshot.digest(key):
+        old = cache.stored(key)
+        if old is not None and old.digest != snapshot.digest(key):
             old = None  # written since by another run (the editor's, another commit's)
         try:
             data, _ = read_bytes(source.path)
         except SourceReadError:
             return results
         digest = content_digest(data)
-        if old is not None and old[2] == digest:
+        if old is not None and old.digest == digest:
             # The same content (touched, or saved unchanged): the same result.
             try:
-                result = FileResult.from_data(old[3], source.display)
+                result = FileResult.from_data(old.data, source.display)
             except Exception:  # malformed entry
                 return results
             results[source] = result
@@ -89,7 +89,7 @@ def run_incremental(
             continue
         cache.put(key, *stats[source], result)
         if same:
-            same = old is not None and _same_summary(old[3], result)
+            same = old is not None and _same_summary(old.data, result)
     if not same:
         return results
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,17 @@ def _valid_entry(value: Any) -> bool:
         and isinstance(value[2], str)
         and isinstance(value[3], list)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResult:
+    """A file's cache entry: what it was checked as (timestamp, size, content digest) and the
+    result's data (``FileResult.to_data``)."""
+
+    mtime_ns: int
+    size: int
+    digest: str
+    data: list[Any]
 
 
 class ResultCache:
@@ -146,7 +158,7 @@ class ResultCache:
 
     def get_entry(self, key: str, display: str | None = None) -> FileResult | None:
         """One cached result, read on its own (without loading every entry)."""
-        entry = self.raw_entry(key)
+        entry = self._raw_entry(key)
         if entry is None:
             return None
         try:
@@ -154,7 +166,12 @@ class ResultCache:
         except Exception:
             return None
 
-    def raw_entry(self, key: str) -> list[Any] | None:
+    def stored(self, key: str) -> StoredResult | None:
+        """One file's entry, read on its own (for the incremental shortcut)."""
+        entry = self._raw_entry(key)
+        return None if entry is None else StoredResult(*entry)
+
+    def _raw_entry(self, key: str) -> list[Any] | None:
         """``[mtime_ns, size, digest, result data]`` of one file, read on its own."""
         if key in self._updated:
             return self._updated[key]
