@@ -12,7 +12,8 @@ from fastapi_lint.config.settings import Settings
 from fastapi_lint.core.apply_fixes import apply_fixes
 from fastapi_lint.core.diagnostics import Diagnostic, Fix
 from fastapi_lint.engine.checker import FileChecker
-from fastapi_lint.lint.importer import ImportChanges, from_import_edits, member_order
+from fastapi_lint.lint.import_edits import from_import_edits, member_order
+from fastapi_lint.lint.importer import ImportChanges
 
 
 def _context(text: str, module: str = "app.models"):
