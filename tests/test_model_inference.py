@@ -4,10 +4,8 @@ constructors, ``self``/``cls`` in validators, and results of functions of other 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import libcst as cst
-from harness import run
+from harness import FIXTURES, run
 
 from fastapi_lint.analysis.inference import Resolver
 from fastapi_lint.analysis.walk import walk_module
@@ -87,22 +85,8 @@ def test_receiver_types() -> None:
     assert types["{}.copy"] == types["dd.copy"] == "dict"
 
 
-def test_value_types_settle_across_modules(tmp_path: Path) -> None:
-    (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "__init__.py").write_text("")
-    (tmp_path / "app" / "models.py").write_text(
-        "from typing import List\nfrom pydantic import BaseModel\n\n"
-        "class Address(BaseModel):\n    city: str\n\n"
-        "class Base(BaseModel):\n    address: Address\n\n"
-        "class User(Base):\n    name: str\n    previous: List[Address] = []\n"
-    )
-    (tmp_path / "app" / "crud.py").write_text(
-        "from typing import List, Optional\nfrom app.models import User\n\n"
-        "def get_user() -> Optional[User]: ...\n\ndef list_users() -> List[User]: ...\n"
-        "def untyped(): ...\n"
-    )
-    (tmp_path / "app" / "__init__.py").write_text("from app.models import User as U\n")
-    result = run(tmp_path, ["FAPI204"])
+def test_value_types_settle_across_modules() -> None:
+    result = run(FIXTURES / "projects" / "types_across_modules", ["FAPI204"])
     from fastapi_lint.project.index import Project
 
     project = Project(o.result.summary for o in result.outcomes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from harness import run
+from harness import FIXTURES, run
 
 from fastapi_lint.analysis.literals import NOT_LITERAL
 from fastapi_lint.project.dependencies import dependency_closure
@@ -46,56 +46,14 @@ def test_path_params_follow_starlette() -> None:
     assert normalized("/users/{id}/{n:int}") == "/users/{str}/{int}"
 
 
-def _project(tmp_path: Path, files: dict[str, str]) -> Project:
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    result = run(tmp_path, ["FAPI"])
+def _project(name: str) -> Project:
+    result = run(FIXTURES / "projects" / name, ["FAPI"])
     project = Project([o.result.summary for o in result.outcomes if o.result.summary])
     return project
 
 
-APP = {
-    "app/__init__.py": "",
-    "app/config.py": (
-        "from pydantic_settings import BaseSettings\n"
-        "class Settings(BaseSettings):\n"
-        "    api_prefix: str = '/api/v1'\n"
-        "settings = Settings()\n"
-        "ITEMS = '/items'\n"
-    ),
-    "app/deps.py": (
-        "from typing import Annotated\n"
-        "from fastapi import Depends, BackgroundTasks\n"
-        "def get_org(org_id: int, tasks: BackgroundTasks): ...\n"
-        "OrgDep = Annotated[dict, Depends(get_org)]\n"
-    ),
-    "app/routers/__init__.py": "from .items import router as items_router\n",
-    "app/routers/items.py": (
-        "from fastapi import APIRouter\n"
-        "from app.config import ITEMS\n"
-        "from app.deps import OrgDep\n"
-        "router = APIRouter(prefix=ITEMS)\n"
-        "@router.get('/{item_id}')\n"
-        "def read_item(item_id: int, org: OrgDep): ...\n"
-        "@router.get('/mine')\n"
-        "def mine(): ...\n"
-    ),
-    "app/main.py": (
-        "from fastapi import FastAPI\n"
-        "from app.config import settings\n"
-        "from app.routers import items_router\n"
-        "app = FastAPI()\n"
-        "@app.get('/health')\n"
-        "def health(): ...\n"
-        "app.include_router(items_router, prefix=settings.api_prefix)\n"
-    ),
-}
-
-
-def test_full_paths_across_modules(tmp_path: Path) -> None:
-    project = _project(tmp_path, APP)
+def test_full_paths_across_modules() -> None:
+    project = _project("routes_across_modules")
     assert project.constant("app.config.settings.api_prefix") == "/api/v1"
     assert project.constant("app.config.nothing") is NOT_LITERAL
     served = served_routes(project)
@@ -109,8 +67,8 @@ def test_full_paths_across_modules(tmp_path: Path) -> None:
     assert registered_before(routes["health"], routes["mine"]) is True
 
 
-def test_dependency_closure_follows_annotated_aliases_across_modules(tmp_path: Path) -> None:
-    project = _project(tmp_path, APP)
+def test_dependency_closure_follows_annotated_aliases_across_modules() -> None:
+    project = _project("routes_across_modules")
     route = next(r for r in served_routes(project).routes() if r.function.name == "read_item")
     closure = dependency_closure(project, route.function, route.module)
     assert closure.complete
@@ -118,22 +76,8 @@ def test_dependency_closure_follows_annotated_aliases_across_modules(tmp_path: P
     assert names == {"item_id", "org", "org_id", "tasks"}
 
 
-def test_routes_added_after_include_router_are_not_served(tmp_path: Path) -> None:
-    project = _project(
-        tmp_path,
-        {
-            "main.py": (
-                "from fastapi import APIRouter, FastAPI\n"
-                "app = FastAPI()\n"
-                "router = APIRouter()\n"
-                "@router.get('/before')\n"
-                "def before(): ...\n"
-                "app.include_router(router, prefix='/r')\n"
-                "@router.get('/after')\n"
-                "def after(): ...\n"
-            )
-        },
-    )
+def test_routes_added_after_include_router_are_not_served() -> None:
+    project = _project("routes_after_include")
     labels = sorted(route.label() for route in served_routes(project).routes())
     assert labels == ["GET /r/before"]
 
